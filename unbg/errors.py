@@ -1,0 +1,31 @@
+"""The errors unbg raises, each with a message a person can act on."""
+
+
+class UnbgError(Exception):
+    """Base of every error unbg reports; ``code`` is stable for the message API."""
+
+    code = "error"
+
+
+class BadInput(UnbgError):
+    """The file is not an image we can read (empty, truncated, unknown type)."""
+
+    code = "bad_input"
+
+
+class ModelLoadError(UnbgError):
+    """The model could not be downloaded, verified or loaded."""
+
+    code = "model_load"
+
+
+class InferenceError(UnbgError):
+    """The model failed while cutting out an image."""
+
+    code = "inference"
+
+
+class Cancelled(UnbgError):
+    """The job was cancelled before it finished."""
+
+    code = "cancelled"

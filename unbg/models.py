@@ -1,0 +1,30 @@
+"""The models unbg offers, by the name a person picks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MODEL_DIR = "assets/models"  # relative to the project root and to the served site
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    name: str  # what the UI, CLI and message API call it
+    isnet: str  # the model in @imgly/background-removal-data
+    file: str  # the pipeline model written by the build, under MODEL_DIR
+    label: str
+
+
+MODELS = {
+    "quality": ModelChoice("quality", "medium", "quality.onnx", "Quality (ISNet, 88 MB)"),
+    "fast": ModelChoice("fast", "small", "fast.onnx", "Fast (ISNet quantized, 44 MB)"),
+}
+DEFAULT_MODEL = "quality"
+
+
+def model_choice(name: str | None) -> ModelChoice:
+    """The model called ``name`` (the default when None); ValueError names the choices."""
+    try:
+        return MODELS[name or DEFAULT_MODEL]
+    except KeyError:
+        raise ValueError(f"unknown model {name!r}: choose {' or '.join(MODELS)}") from None
