@@ -1,0 +1,67 @@
+"""Drop, click to pick, or paste photos. Hovering or dragging over it prewarms the model."""
+
+from __future__ import annotations
+
+import js
+
+from unbg import actions
+
+from . import dom
+
+
+class Dropzone:
+    def __init__(self, root, store) -> None:
+        self._root = root
+        self._store = store
+        self._input = dom.find("[data-testid=file-input]", root)
+        self._events = dom.Disposables()
+        listen = self._events.listen
+        listen(root, "dragenter", self._on_drag)
+        listen(root, "dragover", self._on_drag)
+        listen(root, "dragleave", self._on_leave)
+        listen(root, "drop", self._on_drop)
+        listen(root, "pointerenter", self._on_hover)
+        listen(root, "keydown", self._on_key)
+        listen(self._input, "change", self._on_pick)
+        listen(js.document, "paste", self._on_paste)
+        self._events.add(store.subscribe(self._render))
+
+    def _render(self, state: dict) -> None:
+        self._root.dataset.busy = "true" if state["page"] == "busy" else "false"
+
+    def _add(self, files: list) -> None:
+        actions.files_added(self._store, files, [file.name or "pasted image" for file in files])
+
+    def _on_drag(self, event) -> None:
+        event.preventDefault()  # without it the browser opens the file instead of dropping it
+        self._root.classList.add("dragging")
+        actions.prewarm_requested(self._store)
+
+    def _on_leave(self, event) -> None:
+        self._root.classList.remove("dragging")
+
+    def _on_hover(self, event) -> None:
+        actions.prewarm_requested(self._store)
+
+    def _on_drop(self, event) -> None:
+        event.preventDefault()
+        self._root.classList.remove("dragging")
+        self._add(dom.files_of(event.dataTransfer.files))
+
+    def _on_key(self, event) -> None:
+        if event.key in ("Enter", " ") and event.target == self._root:
+            event.preventDefault()
+            self._input.click()
+
+    def _on_pick(self, event) -> None:
+        self._add(dom.files_of(self._input.files))
+        self._input.value = ""  # picking the same file again must fire change again
+
+    def _on_paste(self, event) -> None:
+        files = dom.files_of(event.clipboardData.files) if event.clipboardData else []
+        if files:
+            event.preventDefault()
+            self._add(files)
+
+    def dispose(self) -> None:
+        self._events.dispose()

@@ -1,0 +1,32 @@
+"""What is happening now: the model download in %, then the named stage."""
+
+from __future__ import annotations
+
+from unbg.actions import STAGE_LABELS
+
+from . import dom
+
+
+class Progress:
+    def __init__(self, root, store) -> None:
+        self._root = root
+        self._bar = dom.find("progress", root)
+        self._label = dom.find("[data-testid=progress-label]", root)
+        self._unsubscribe = store.subscribe(self._render)
+
+    def _render(self, state: dict) -> None:
+        stage = state["stage"]
+        dom.show(self._root, stage is not None)
+        if stage is None:
+            return
+        self._root.dataset.stage = stage
+        fraction = state["model_progress"]
+        if stage == "model" and fraction is not None and fraction < 1:
+            self._bar.value = fraction
+            self._label.textContent = f"{STAGE_LABELS['model']} … {fraction * 100:.0f}%"
+        else:
+            self._bar.removeAttribute("value")  # indeterminate: the stage has no measurable progress
+            self._label.textContent = f"{STAGE_LABELS[stage]} …"
+
+    def dispose(self) -> None:
+        self._unsubscribe()

@@ -1,0 +1,45 @@
+"""Wire the store, the engine and the components, then mark the page ready."""
+
+import json
+
+import js
+
+from components import dom
+from components.cut_service import CutService
+from components.dropzone import Dropzone
+from components.error_banner import ErrorBanner
+from components.message_api import MessageApi
+from components.model_picker import ModelPicker
+from components.progress import Progress
+from components.result_view import ResultView
+from unbg import actions
+from unbg.browser_engine import BrowserEngine
+
+
+def mirror_page_state(state: dict) -> None:
+    """<html data-state> and data-jobs-done are what people's CSS and the tests read."""
+    root = js.document.documentElement
+    root.dataset.state = state["page"]
+    root.dataset.jobsDone = str(state["jobs_done"])
+
+
+async def start() -> None:
+    manifest_response = await js.fetch("assets/models/models.json")
+    manifest = json.loads(await manifest_response.text())
+    store = actions.create_store()
+    engine = BrowserEngine(manifest)
+    service = CutService(store, engine)
+    components = [
+        Dropzone(dom.find("[data-component=dropzone]"), store),
+        ModelPicker(dom.find("[data-testid=model]"), store, manifest),
+        Progress(dom.find("[data-component=progress]"), store),
+        ErrorBanner(dom.find("[data-component=error]"), store),
+        ResultView(dom.find("[data-component=result]"), store),
+        MessageApi(service),
+    ]
+    store.subscribe(mirror_page_state)
+    actions.page_ready(store)
+    return store, service, components
+
+
+app = await start()  # noqa: F704 -- PyScript runs this module with top-level await

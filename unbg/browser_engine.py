@@ -1,0 +1,234 @@
+"""The browser engine: decode with the browser, cut out with onnxruntime-web.
+
+Pixels never loop in Python here: they move as typed arrays between
+createImageBitmap / OffscreenCanvas, libheif-js and onnxruntime-web.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import js
+from pyodide.ffi import JsException, create_once_callable, to_js
+from pyscript import js_import
+
+from .errors import BadInput, InferenceError, ModelLoadError, UnbgError
+from .integrity import TAIL_BYTES, check_complete
+from .models import MODEL_DIR, model_choice
+from .png import encode_png
+from .sniff import SNIFF_BYTES, sniff_format
+
+ORT_URL = "assets/vendor/ort/ort.wasm.min.mjs"
+ORT_WASM_DIR = "assets/vendor/ort/"
+LIBHEIF_URL = "assets/vendor/libheif/libheif-bundle.mjs"
+MODEL_CACHE = "unbg-models-v1"
+
+Progress = Callable[[str, float | None], None]  # (stage, fraction or None)
+
+
+def _url(path: str) -> str:
+    """Absolute URL of a path of ours (workers and dynamic imports need absolute URLs)."""
+    return js.URL.new(path, js.document.baseURI).href
+
+
+def _js_object(value: dict):
+    return to_js(value, dict_converter=js.Object.fromEntries)
+
+
+@dataclass
+class Picture:
+    """Decoded RGBA pixels (a Uint8ClampedArray) and their size."""
+
+    pixels: object
+    width: int
+    height: int
+
+
+@dataclass
+class CutResult:
+    blob: object  # a PNG Blob
+    width: int
+    height: int
+    timings: dict = field(default_factory=dict)
+
+
+async def _read_bytes(blob, start: int, end: int) -> bytes:
+    buffer = await blob.slice(start, end).arrayBuffer()
+    return js.Uint8Array.new(buffer).to_bytes()
+
+
+class BrowserEngine:
+    """Loads each model once (memoised as a task, so a prewarm and a job share it)."""
+
+    def __init__(self, manifest: dict) -> None:
+        self._manifest = manifest  # models.json written by the build: file, bytes, sha256
+        self._ort = None
+        self._libheif = None
+        self._sessions: dict[str, asyncio.Task] = {}
+        self.on_model_progress: Callable[[float | None], None] = lambda fraction: None
+
+    async def _runtime(self):
+        if self._ort is None:
+            (ort,) = await js_import(_url(ORT_URL))
+            ort.env.logLevel = "error"
+            wasm = ort.env.wasm
+            wasm.wasmPaths = _url(ORT_WASM_DIR)
+            # Threads need cross-origin isolation; without it ask for one and get no warning.
+            wasm.numThreads = js.navigator.hardwareConcurrency if js.crossOriginIsolated else 1
+            wasm.proxy = True  # inference runs in ORT's worker: the page stays responsive
+            self._ort = ort
+        return self._ort
+
+    def prewarm(self, model: str) -> None:
+        """Start loading ``model`` now, without waiting for it."""
+        self.session(model)
+
+    def session(self, model: str) -> asyncio.Task:
+        task = self._sessions.get(model)
+        if task is None or (task.done() and task.exception() is not None):
+            task = asyncio.ensure_future(self._load(model))
+            self._sessions[model] = task
+        return task
+
+    async def _load(self, model: str):
+        choice = model_choice(model)
+        entry = self._manifest[choice.name]
+        url = _url(f"{MODEL_DIR}/{entry['file']}?v={entry['sha256'][:16]}")
+        try:
+            ort = await self._runtime()
+            data = await self._model_bytes(url, entry["bytes"])
+            options = _js_object({"executionProviders": to_js(["wasm"]), "graphOptimizationLevel": "all"})
+            return await ort.InferenceSession.create(data, options)
+        except JsException as error:
+            raise ModelLoadError(f"The {choice.name} model could not be loaded ({error}). Reload the page to try again.") from None
+
+    async def _model_bytes(self, url: str, size: int):
+        """The model's bytes from Cache Storage, else downloaded with progress and cached."""
+        cache = await js.caches.open(MODEL_CACHE)
+        cached = await cache.match(url)
+        if cached:
+            self.on_model_progress(1.0)
+            return js.Uint8Array.new(await cached.arrayBuffer())
+        response = await js.fetch(url)
+        if not response.ok:
+            raise ModelLoadError(f"The model download failed (HTTP {response.status}).")
+        data = js.Uint8Array.new(size)
+        reader = response.body.getReader()
+        received = 0
+        self.on_model_progress(0.0)
+        while True:
+            chunk = await reader.read()
+            if chunk.done:
+                break
+            if received + chunk.value.length > size:
+                raise ModelLoadError("The model download is larger than expected: the site is out of date, reload it.")
+            data.set(chunk.value, received)
+            received += chunk.value.length
+            self.on_model_progress(received / size)
+        if received != size:
+            raise ModelLoadError("The model download stopped early. Check the connection and try again.")
+        # Cache a copy before onnxruntime's worker takes (detaches) the buffer.
+        await cache.put(url, js.Response.new(data.slice()))
+        return data
+
+    async def decode(self, blob) -> Picture:
+        """Decode any image the browser or libheif-js reads into RGBA pixels."""
+        head = await _read_bytes(blob, 0, SNIFF_BYTES)
+        fmt = sniff_format(head)
+        check_complete(fmt, await _read_bytes(blob, max(0, blob.size - TAIL_BYTES), blob.size))
+        try:
+            if fmt == "heic":
+                return await self._decode_heic(blob)
+            return await self._decode_native(blob)
+        except JsException:
+            raise BadInput(f"This {fmt.upper()} file is damaged or uses a variant the browser cannot read.") from None
+
+    async def _decode_native(self, blob) -> Picture:
+        # Keep the file's own pixels, as Pillow does: no colour conversion, no premultiplying.
+        options = _js_object({"imageOrientation": "from-image", "premultiplyAlpha": "none", "colorSpaceConversion": "none"})
+        bitmap = await js.createImageBitmap(blob, options)
+        try:
+            width, height = bitmap.width, bitmap.height
+            canvas = js.OffscreenCanvas.new(width, height)
+            context = canvas.getContext("2d", _js_object({"willReadFrequently": True}))
+            context.drawImage(bitmap, 0, 0)
+            pixels = context.getImageData(0, 0, width, height).data
+        finally:
+            bitmap.close()
+        return Picture(pixels, width, height)
+
+    async def _decode_heic(self, blob) -> Picture:
+        if self._libheif is None:
+            (module,) = await js_import(_url(LIBHEIF_URL))
+            self._libheif = module.default()
+        data = js.Uint8Array.new(await blob.arrayBuffer())
+        images = self._libheif.HeifDecoder.new().decode(data)
+        if not images or images.length == 0:
+            raise BadInput("This HEIC file holds no image the decoder can read.")
+        image = images[0]
+        width, height = image.get_width(), image.get_height()
+        target = js.ImageData.new(width, height)
+        done = asyncio.get_running_loop().create_future()
+        image.display(target, create_once_callable(lambda result: done.set_result(bool(result))))
+        ok = await done
+        for index in range(images.length):
+            images[index].free()
+        if not ok:
+            raise BadInput("This HEIC file is damaged and cannot be read.")
+        return Picture(target.data, width, height)
+
+    async def cut(self, blob, model: str, output: str, progress: Progress) -> CutResult:
+        """The whole job: decode, infer, encode a PNG (cut-out with alpha, or the mask)."""
+        if output not in ("cutout", "mask"):
+            raise BadInput(f"Unknown output {output!r}: ask for 'cutout' or 'mask'.")
+        start = time.perf_counter()
+        session_task = self.session(model)
+        progress("decode", None)
+        picture = await self.decode(blob)
+        decoded = time.perf_counter()
+        if not session_task.done():
+            progress("model", None)
+        session = await session_task
+        progress("inference", None)
+        inference_start = time.perf_counter()
+        data = await self._infer(session, picture, output)
+        inferred = time.perf_counter()
+        progress("encode", None)
+        png = await self._encode(data, picture, output)
+        end = time.perf_counter()
+        timings = {
+            "decode_ms": round((decoded - start) * 1000),
+            "inference_ms": round((inferred - inference_start) * 1000),
+            "encode_ms": round((end - inferred) * 1000),
+            "total_ms": round((end - start) * 1000),
+        }
+        return CutResult(png, picture.width, picture.height, timings)
+
+    async def _infer(self, session, picture: Picture, output: str):
+        ort = self._ort
+        # A view, not a copy: the proxy worker takes the buffer, we no longer need it.
+        rgba = js.Uint8Array.new(picture.pixels.buffer, picture.pixels.byteOffset, picture.pixels.length)
+        tensor = ort.Tensor.new("uint8", rgba, to_js([picture.height, picture.width, 4]))
+        name = "alpha" if output == "mask" else "cutout"
+        try:
+            results = await session.run(_js_object({"rgba": tensor}), to_js([name]))
+        except JsException as error:
+            raise InferenceError(f"The model failed on this image ({error}).") from None
+        result = getattr(results, name)
+        return result.data
+
+    async def _encode(self, data, picture: Picture, output: str):
+        if output == "mask":
+            png = encode_png(data.to_bytes(), picture.width, picture.height, 1)
+            return js.Blob.new(to_js([to_js(png)]), _js_object({"type": "image/png"}))
+        clamped = js.Uint8ClampedArray.new(data.buffer, data.byteOffset, data.length)
+        canvas = js.OffscreenCanvas.new(picture.width, picture.height)
+        canvas.getContext("2d").putImageData(js.ImageData.new(clamped, picture.width, picture.height), 0, 0)
+        return await canvas.convertToBlob(_js_object({"type": "image/png"}))
+
+
+def error_code(error: BaseException) -> str:
+    return error.code if isinstance(error, UnbgError) else "internal"

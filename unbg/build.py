@@ -1,0 +1,95 @@
+"""Build the served tree: copy the pinned runtime out of node_modules and build the models.
+
+Incremental: a file is copied only when it changed, a model is rebuilt only when its
+inputs (the data package's resources.json and the model builder) changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from .models import MODEL_DIR, MODELS
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE = ROOT / "node_modules"
+VENDOR = ROOT / "assets" / "vendor"
+MODEL_DATA = NODE / "@imgly" / "background-removal-data" / "dist"
+
+# What the page loads, by vendor folder: (package folder, files).
+RUNTIME = {
+    "pyscript": ("@pyscript/core/dist", ["*.js", "*.css"]),
+    "pyodide": ("pyodide", ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]),
+    "ort": ("onnxruntime-web/dist", ["ort.wasm.min.mjs", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm"]),
+    "libheif": ("libheif-js/libheif-wasm", ["libheif-bundle.mjs"]),
+    "model": ("@imgly/background-removal-data", ["LICENSE.md"]),
+}
+
+
+def copy_runtime() -> int:
+    """Copy the runtime files into assets/vendor; returns how many changed."""
+    changed = 0
+    for folder, (package, patterns) in RUNTIME.items():
+        source = NODE / package
+        if not source.is_dir():
+            sys.exit(f"unbg build: {source} is missing; run `npm ci` first")
+        target = VENDOR / folder
+        target.mkdir(parents=True, exist_ok=True)
+        for pattern in patterns:
+            files = sorted(source.glob(pattern))
+            if not files:
+                sys.exit(f"unbg build: nothing matches {source / pattern}")
+            for file in files:
+                dest = target / file.name
+                stat = file.stat()
+                if dest.exists() and dest.stat().st_size == stat.st_size and dest.stat().st_mtime >= stat.st_mtime:
+                    continue
+                shutil.copy2(file, dest)
+                changed += 1
+    return changed
+
+
+def _model_inputs_digest() -> str:
+    builder = Path(__file__).with_name("model_build.py").read_bytes()
+    return hashlib.sha256((MODEL_DATA / "resources.json").read_bytes() + builder).hexdigest()
+
+
+def build_models() -> list[str]:
+    """Build every pipeline model whose inputs changed; returns the names built."""
+    from .model_build import build_pipeline  # onnx is a build-time dependency only
+
+    out_dir = ROOT / MODEL_DIR
+    stamp_file = out_dir / "build-stamp.json"
+    digest = _model_inputs_digest()
+    stamps = json.loads(stamp_file.read_text()) if stamp_file.exists() else {}
+    built = []
+    for choice in MODELS.values():
+        out = out_dir / choice.file
+        stamp = stamps.get(choice.name, {})
+        if out.exists() and stamp.get("inputs") == digest:
+            continue
+        build_pipeline(MODEL_DATA, choice.isnet, out)
+        stamps[choice.name] = {"inputs": digest, "sha256": hashlib.sha256(out.read_bytes()).hexdigest()}
+        built.append(choice.name)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stamp_file.write_text(json.dumps(stamps, indent=1))
+    # The page reads this: sizes for honest labels and progress, hashes for cache keys.
+    manifest = {
+        c.name: {"file": c.file, "label": c.label, "bytes": (out_dir / c.file).stat().st_size, "sha256": stamps[c.name]["sha256"]}
+        for c in MODELS.values()
+    }
+    (out_dir / "models.json").write_text(json.dumps(manifest, indent=1))
+    return built
+
+
+def main() -> None:
+    changed = copy_runtime()
+    built = build_models()
+    print(f"unbg build: {changed} runtime files updated, models built: {', '.join(built) or 'none (up to date)'}")
+
+
+if __name__ == "__main__":
+    main()
