@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 from .models import MODEL_DIR, MODELS
@@ -85,9 +87,24 @@ def build_models() -> list[str]:
     return built
 
 
+def write_source_archive() -> Path:
+    """The AGPL offers the source to every user: serve our tracked files as a zip."""
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True)
+    if listed.returncode != 0:
+        sys.exit("unbg build: the source archive needs a git checkout")
+    out = ROOT / "assets" / "source" / "unbg-source.zip"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(filter(None, listed.stdout.decode().split("\0"))):
+            if (ROOT / name).is_file():
+                archive.write(ROOT / name, f"unbg/{name}")
+    return out
+
+
 def main() -> None:
     changed = copy_runtime()
     built = build_models()
+    write_source_archive()
     print(f"unbg build: {changed} runtime files updated, models built: {', '.join(built) or 'none (up to date)'}")
 
 

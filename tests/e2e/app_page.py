@@ -6,7 +6,9 @@ import base64
 from pathlib import Path
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from unbg.chromium import post_cut
 
 READY_TIMEOUT = 60
 JOB_TIMEOUT = 240  # the first job downloads the model and compiles it
@@ -19,31 +21,6 @@ fetch(url).then(r => r.arrayBuffer()).then(buffer => {
   done(btoa(binary));
 });
 """
-
-POST_CUT = """
-const [bytesB64, options, done] = arguments;
-const id = 'job-' + Math.random().toString(36).slice(2);
-const image = bytesB64 === null ? null : new Blob([Uint8Array.from(atob(bytesB64), c => c.charCodeAt(0))]);
-const progress = [];
-window.addEventListener('message', async function onMessage(event) {
-  const data = event.data;
-  if (!data || data.id !== id) return;
-  if (data.type === 'unbg:progress') { progress.push(data.stage); return; }
-  if (data.type !== 'unbg:result' && data.type !== 'unbg:error') return;
-  window.removeEventListener('message', onMessage);
-  const reply = {type: data.type, code: data.code, message: data.message, width: data.width, height: data.height,
-                 timings: data.timings, progress, blobType: data.blob ? data.blob.type : null, png: null};
-  if (data.blob) {
-    const bytes = new Uint8Array(await data.blob.arrayBuffer());
-    let binary = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    reply.png = btoa(binary);
-  }
-  done(reply);
-});
-window.postMessage({type: 'unbg:cut', id, image, options}, location.origin);
-"""
-
 
 class AppPage:
     def __init__(self, driver, base_url: str) -> None:
@@ -78,8 +55,6 @@ class AppPage:
         self.wait_for(lambda d: self.jobs_done > before)
 
     def choose_model(self, name: str) -> None:
-        from selenium.webdriver.support.ui import Select
-
         Select(self.find("model")).select_by_value(name)
 
     @property
@@ -94,7 +69,5 @@ class AppPage:
         return link.get_attribute("download"), base64.b64decode(data)
 
     def post_cut(self, image: bytes | None, **options) -> dict:
-        """Send ``unbg:cut`` through postMessage and return the final reply."""
-        self.driver.set_script_timeout(JOB_TIMEOUT)
-        payload = None if image is None else base64.b64encode(image).decode()
-        return self.driver.execute_async_script(POST_CUT, payload, options)
+        """Send ``unbg:cut`` through postMessage and return the final reply (``png`` as bytes)."""
+        return post_cut(self.driver, image, JOB_TIMEOUT, **options)

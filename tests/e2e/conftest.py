@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from urllib.parse import urlsplit
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 
+from unbg.chromium import Chromium
 from unbg.serve import start_server
 
-from .app_page import AppPage
+from tests.e2e.app_page import AppPage
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-FLAGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-    "--window-size=1280,900",
-]
 LOCAL_SCHEMES = {"blob", "data"}
 
 
@@ -40,16 +30,9 @@ def base_url():
 
 @pytest.fixture(scope="session")
 def driver():
-    profile = tempfile.mkdtemp(prefix="unbg-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS + [f"--user-data-dir={profile}"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    yield browser
+    browser = Chromium()
+    yield browser.driver
     browser.quit()
-    shutil.rmtree(profile, ignore_errors=True)
 
 
 def console_errors(driver) -> list[str]:
@@ -57,16 +40,23 @@ def console_errors(driver) -> list[str]:
 
 
 def foreign_requests(driver, base_url: str) -> list[str]:
-    """Every URL the page asked for that is not on our origin (performance log)."""
+    """Every URL our page or its workers asked for that is not on our origin (performance log).
+
+    Requests of Chromium's own pages (the new-tab page at start-up) are not ours to judge.
+    """
     origin = urlsplit(base_url)[:2]
+
+    def ours(url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme in LOCAL_SCHEMES or parts[:2] == origin
+
     urls = []
     for entry in driver.get_log("performance"):
         message = json.loads(entry["message"])["message"]
         if message["method"] == "Network.requestWillBeSent":
-            url = message["params"]["request"]["url"]
-            parts = urlsplit(url)
-            if parts.scheme not in LOCAL_SCHEMES and parts[:2] != origin:
-                urls.append(url)
+            params = message["params"]
+            if ours(params.get("documentURL", "")) and not ours(params["request"]["url"]):
+                urls.append(params["request"]["url"])
     return urls
 
 

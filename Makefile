@@ -1,0 +1,34 @@
+# Everything installs itself: pinned npm packages (npm ci) and a .venv with pinned Python packages.
+PORT ?= 8000
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: serve test bench build deps clean
+
+serve: build
+	$(PY) -m unbg.serve --port $(PORT)
+
+test: build
+	$(PY) -m pytest
+
+bench: build
+	$(PY) -m unbg.bench
+
+build: deps
+	$(PY) -m unbg.build
+
+deps: node_modules/.installed $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+clean:
+	rm -rf assets/vendor assets/models assets/source node_modules $(VENV)

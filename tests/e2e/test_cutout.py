@@ -1,0 +1,81 @@
+"""The whole path in the real page: pick a photo, the browser's alpha equals the native one."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.drawings import draw_subject, subject_and_background
+from unbg.native_engine import NativeEngine, decode_image
+
+WIDTH, HEIGHT = 900, 640
+
+
+@pytest.fixture(scope="module")
+def native():
+    return NativeEngine("quality")
+
+
+def write_photo(path, fmt: str) -> bytes:
+    image = draw_subject(WIDTH, HEIGHT)
+    if fmt == "heic":
+        import pillow_heif
+
+        pillow_heif.from_pillow(image).save(path, quality=90)
+    else:
+        image.save(path, format=fmt, quality=92)
+    return path.read_bytes()
+
+
+def assert_same_alpha(browser_alpha: np.ndarray, native_alpha: np.ndarray) -> None:
+    assert browser_alpha.shape == native_alpha.shape
+    diff = np.abs(browser_alpha.astype(int) - native_alpha.astype(int))
+    assert (diff <= 1).mean() >= 0.999, f"max diff {diff.max()}, {(diff > 1).sum()} pixels differ by more than 1"
+
+
+def assert_cuts_subject(alpha: np.ndarray) -> None:
+    inside, outside = subject_and_background(alpha.shape[1], alpha.shape[0])
+    assert alpha[inside].min() > 200
+    assert alpha[outside].max() < 30
+
+
+@pytest.mark.parametrize("fmt, suffix", [("JPEG", "jpg"), ("heic", "heic")])
+def test_picked_photo_is_cut_out_like_the_native_engine(app, native, tmp_path, fmt, suffix):
+    photo = tmp_path / f"product shot.{suffix}"
+    data = write_photo(photo, fmt)
+
+    app.pick(photo)
+
+    assert app.state == "ready", app.error_message
+    name, png = app.download_bytes()
+    assert name == "product shot-nobg.png"
+    cutout = Image.open(io.BytesIO(png))
+    assert cutout.format == "PNG" and cutout.mode == "RGBA" and cutout.size == (WIDTH, HEIGHT)
+    browser_alpha = np.asarray(cutout)[..., 3]
+    native_alpha = native.alpha(decode_image(data))
+    assert_same_alpha(browser_alpha, native_alpha)
+    assert_cuts_subject(browser_alpha)
+    assert app.find("result-image").get_attribute("src").startswith("blob:")
+
+
+def test_bad_files_show_a_message_and_the_next_file_works(app, tmp_path):
+    garbage = tmp_path / "notes.jpg"
+    garbage.write_bytes(b"this is not an image at all" * 10)
+    empty = tmp_path / "empty.png"
+    empty.write_bytes(b"")
+    truncated = tmp_path / "cut short.jpg"
+    whole = write_photo(tmp_path / "whole.jpg", "JPEG")
+    truncated.write_bytes(whole[: len(whole) // 2])
+
+    for bad, words in [(garbage, "not an image"), (empty, "empty"), (truncated, "damaged or incomplete")]:
+        app.pick(bad)
+        assert app.state == "error"
+        assert words in app.error_message
+
+    app.pick(tmp_path / "whole.jpg")
+    assert app.state == "ready"
+    assert app.error_message is None
+    assert app.download_bytes()[0] == "whole-nobg.png"

@@ -1,0 +1,52 @@
+"""The programmatic interface: unbg:cut in, unbg:result / unbg:error out."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from PIL import Image
+
+from tests.drawings import draw_subject, subject_and_background
+
+
+def jpeg_bytes(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    draw_subject(width, height).save(buffer, format="JPEG", quality=92)
+    return buffer.getvalue()
+
+
+def test_cut_returns_a_transparent_png_with_timings(app):
+    reply = app.post_cut(jpeg_bytes(640, 480), model="quality", output="cutout")
+
+    assert reply["type"] == "unbg:result", reply
+    assert (reply["width"], reply["height"]) == (640, 480)
+    assert reply["blobType"] == "image/png"
+    image = Image.open(io.BytesIO(reply["png"]))
+    assert image.mode == "RGBA" and image.size == (640, 480)
+    assert set(reply["timings"]) == {"decode_ms", "inference_ms", "encode_ms", "total_ms"}
+    assert reply["timings"]["total_ms"] >= reply["timings"]["inference_ms"] > 0
+    assert {"decode", "inference", "encode"} <= set(reply["progress"])
+
+
+def test_mask_output_is_a_grayscale_png_white_on_the_subject(app):
+    reply = app.post_cut(jpeg_bytes(600, 400), output="mask")
+
+    assert reply["type"] == "unbg:result", reply
+    mask = Image.open(io.BytesIO(reply["png"]))
+    assert mask.mode == "L" and mask.size == (600, 400)
+    inside, outside = subject_and_background(600, 400)
+    alpha = np.asarray(mask)
+    assert alpha[inside].min() > 200 and alpha[outside].max() < 30
+
+
+def test_garbage_bytes_get_an_error_and_the_api_stays_usable(app):
+    reply = app.post_cut(b"\x00\x01garbage" * 50)
+    assert reply["type"] == "unbg:error"
+    assert reply["code"] == "bad_input"
+    assert "not an image" in reply["message"]
+
+    missing = app.post_cut(None)
+    assert missing["type"] == "unbg:error" and missing["code"] == "bad_input"
+
+    assert app.post_cut(jpeg_bytes(320, 240), model="fast")["type"] == "unbg:result"
