@@ -1,0 +1,97 @@
+"""``unbg cut``, run in-process."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.drawings import draw_subject, subject_and_background
+from unbg.cli import main
+
+WIDTH, HEIGHT = 512, 384
+
+
+@pytest.fixture
+def photos(tmp_path):
+    """A folder with a JPEG and a PNG of the drawn subject."""
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    draw_subject(WIDTH, HEIGHT).save(folder / "egg.jpg", quality=92)
+    draw_subject(HEIGHT, WIDTH).save(folder / "tall.png")
+    (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")  # hidden: never tried
+    return folder
+
+
+def test_folder_with_a_bad_file(photos, tmp_path, capsys):
+    (photos / "broken.jpg").write_bytes(b"this is not a JPEG")
+    out = tmp_path / "out" / "nested"  # created if missing
+    assert main(["cut", str(photos), "-o", str(out)]) == 1
+    assert sorted(p.name for p in out.iterdir()) == ["egg-nobg.png", "tall-nobg.png"]
+    for name, size in [("egg-nobg.png", (WIDTH, HEIGHT)), ("tall-nobg.png", (HEIGHT, WIDTH))]:
+        with Image.open(out / name) as result:
+            assert result.mode == "RGBA" and result.size == size
+    errors = capsys.readouterr().err.splitlines()
+    assert [line for line in errors if line.startswith("unbg:")] == [
+        f"unbg: {photos / 'broken.jpg'}: This file is not an image unbg can read "
+        "(JPEG, PNG, WebP, HEIC, AVIF, GIF, BMP or TIFF)."
+    ]
+    assert any(line.startswith("[3/3]") and "tall-nobg.png" in line for line in errors)
+
+
+def test_mask(photos, tmp_path):
+    out = tmp_path / "out"
+    assert main(["cut", str(photos / "egg.jpg"), "-o", str(out), "--mask"]) == 0
+    with Image.open(out / "egg-mask.png") as mask:
+        assert mask.mode == "L" and mask.size == (WIDTH, HEIGHT)
+        alpha = np.asarray(mask)
+    inside, outside = subject_and_background(WIDTH, HEIGHT)
+    assert alpha[inside].min() > 200 and alpha[outside].max() < 30
+
+
+def test_fast_model(photos, tmp_path):
+    out = tmp_path / "out"
+    assert main(["cut", str(photos / "tall.png"), "-o", str(out), "--model", "fast"]) == 0
+    with Image.open(out / "tall-nobg.png") as result:
+        alpha = np.asarray(result)[..., 3]
+    inside, outside = subject_and_background(HEIGHT, WIDTH)
+    assert alpha[inside].min() > 200 and alpha[outside].max() < 30
+
+
+def test_same_output_name_twice(photos, tmp_path, capsys):
+    draw_subject(WIDTH, HEIGHT).save(photos / "egg.webp")
+    out = tmp_path / "out"
+    assert main(["cut", str(photos / "egg.jpg"), str(photos / "egg.webp"), "-o", str(out), "--model", "fast"]) == 1
+    assert [p.name for p in out.iterdir()] == ["egg-nobg.png"]
+    assert "egg.webp: skipped: egg-nobg.png was already written from" in capsys.readouterr().err
+
+
+def test_missing_input(tmp_path, capsys):
+    missing = tmp_path / "nowhere.jpg"
+    assert main(["cut", str(missing), "-o", str(tmp_path / "out")]) == 1
+    assert f"unbg: {missing}: no such file or folder" in capsys.readouterr().err
+
+
+def test_empty_folder(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    assert main(["cut", str(tmp_path / "empty"), "-o", str(tmp_path / "out")]) == 1
+    assert "no files to cut out" in capsys.readouterr().err
+
+
+def test_missing_model(photos, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("UNBG_MODEL_DIR", str(tmp_path / "no-models"))
+    assert main(["cut", str(photos), "-o", str(tmp_path / "out")]) == 1
+    errors = capsys.readouterr().err
+    assert "quality.onnx is missing: run `make build` first." in errors
+    assert errors.count("unbg:") == 1  # stops at once instead of failing every file
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [[], ["cut"], ["cut", "x.jpg"], ["cut", "x.jpg", "-o", "out", "--model", "huge"], ["paint", "x.jpg"]],
+)
+def test_usage_errors_exit_2(argv, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    assert "usage: unbg" in capsys.readouterr().err

@@ -1,0 +1,5 @@
+"""``python -m unbg``: the command line."""
+
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,147 @@
+"""``make bench``: the native engine and the browser side by side on the same photos.
+
+Runs alternate (native, browser, native, browser, …) so both see the same machine noise,
+and the reported figure is the median of the repeats. Peak memory is the highest RSS of
+any Chromium renderer process (the page and its workers live there) during that photo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from .chromium import Chromium, post_cut, renderer_pids, rss_bytes
+from .native_engine import NativeEngine, decode_image
+from .serve import start_server
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL = ROOT.parent / "shared" / "eval"
+STAGES = ("decode_ms", "inference_ms", "encode_ms", "total_ms")
+
+
+class PeakRss:
+    """Samples renderer RSS in a thread; ``take()`` returns the peak since the last take."""
+
+    def __init__(self, interval: float = 0.02) -> None:
+        self._peak = 0
+        self._stop = threading.Event()
+        self._interval = interval
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            current = max((rss_bytes(pid) for pid in renderer_pids()), default=0)
+            self._peak = max(self._peak, current)
+
+    def take(self) -> int:
+        peak, self._peak = self._peak, 0
+        return peak
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def bench_photos(workdir: Path) -> list[tuple[str, bytes]]:
+    """A 1024² photo and a ~12 MP one: from ../shared/eval when present, else drawn."""
+    from PIL import Image
+
+    photos = []
+    ecssd = sorted((EVAL / "ecssd" / "images").glob("*.jpg"))
+    if ecssd:
+        square = Image.open(ecssd[0]).convert("RGB").resize((1024, 1024), Image.LANCZOS)
+    else:
+        import numpy as np
+
+        yy, xx = np.mgrid[0:1024, 0:1024]
+        square = Image.fromarray(np.stack([xx % 256, yy % 256, (xx + yy) % 256], -1).astype("uint8"))
+    buffer = io.BytesIO()
+    square.save(buffer, format="JPEG", quality=92)
+    photos.append(("1024x1024 JPEG", buffer.getvalue()))
+    large = EVAL / "heic" / "pug.heic"
+    if large.exists():
+        photos.append(("4032x3024 HEIC (12 MP)", large.read_bytes()))
+    else:
+        buffer = io.BytesIO()
+        square.resize((4000, 3000)).save(buffer, format="JPEG", quality=92)
+        photos.append(("4000x3000 JPEG (12 MP)", buffer.getvalue()))
+    return photos
+
+
+def native_cut(engine: NativeEngine, data: bytes) -> dict:
+    start = time.perf_counter()
+    rgba = decode_image(data)
+    decoded = time.perf_counter()
+    cutout = engine.cutout(rgba)
+    inferred = time.perf_counter()
+    from .native_engine import encode_png
+
+    encode_png(cutout)
+    end = time.perf_counter()
+    ms = lambda seconds: round(seconds * 1000)
+    return {"decode_ms": ms(decoded - start), "inference_ms": ms(inferred - decoded), "encode_ms": ms(end - inferred), "total_ms": ms(end - start)}
+
+
+def median_timings(runs: list[dict]) -> dict:
+    return {stage: statistics.median(run[stage] for run in runs) for stage in STAGES}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Native engine and browser side by side.")
+    parser.add_argument("--models", default="quality,fast")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as workdir:
+        photos = bench_photos(Path(workdir))
+    server = start_server()
+    base_url = f"http://127.0.0.1:{server.server_address[1]}/"
+    chromium = Chromium()
+    driver = chromium.driver
+    memory = PeakRss()
+    try:
+        started = time.perf_counter()
+        driver.get(base_url)
+        while driver.execute_script("return document.documentElement.dataset.state") != "ready":
+            time.sleep(0.05)
+        print(f"page ready in {time.perf_counter() - started:.2f} s; idle renderer RSS {memory.take() / 2**20:.0f} MB")
+        print(f"cross-origin isolated: {driver.execute_script('return crossOriginIsolated')}, "
+              f"threads: {driver.execute_script('return navigator.hardwareConcurrency')}")
+        for model in args.models.split(","):
+            engine = NativeEngine(model)
+            started = time.perf_counter()
+            native_cut(engine, photos[0][1])
+            native_first = time.perf_counter() - started
+            started = time.perf_counter()
+            first = post_cut(driver, photos[0][1], model=model)
+            browser_first = time.perf_counter() - started
+            if first["type"] != "unbg:result":
+                raise SystemExit(f"browser failed: {first}")
+            print(f"\n== model {model}: first cut incl. model load: native {native_first:.2f} s, browser {browser_first:.2f} s")
+            print(f"{'photo':<24}{'stage':<14}{'native ms':>10}{'browser ms':>12}{'ratio':>8}")
+            for label, data in photos:
+                memory.take()
+                native_runs, browser_runs = [], []
+                for _ in range(args.repeat):
+                    native_runs.append(native_cut(engine, data))
+                    reply = post_cut(driver, data, model=model)
+                    if reply["type"] != "unbg:result":
+                        raise SystemExit(f"browser failed on {label}: {reply}")
+                    browser_runs.append(reply["timings"])
+                native, browser = median_timings(native_runs), median_timings(browser_runs)
+                for stage in STAGES:
+                    ratio = browser[stage] / native[stage] if native[stage] else float("nan")
+                    print(f"{label:<24}{stage:<14}{native[stage]:>10.0f}{browser[stage]:>12.0f}{ratio:>8.2f}")
+                print(f"{label:<24}{'peak renderer RSS':<26}{memory.take() / 2**20:>10.0f} MB")
+    finally:
+        memory.stop()
+        chromium.quit()
+        server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""The command line: ``python -m unbg cut IN... -o OUT_DIR [--model quality|fast] [--mask]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .errors import BadInput, InferenceError, ModelLoadError
+from .models import DEFAULT_MODEL, MODELS
+from .naming import output_name
+
+BAR_WIDTH = 30
+
+
+class Progress:
+    """Progress over several files on stderr: a redrawn bar on a terminal, one line per file otherwise."""
+
+    def __init__(self, total: int, stream=None):
+        self.total = total
+        self.stream = stream or sys.stderr
+        self.live = self.stream.isatty()
+        self.bar_drawn = False
+
+    def _bar(self, done: int, label: str) -> None:
+        filled = BAR_WIDTH * done // self.total
+        self.stream.write(f"\r[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {done}/{self.total} {label}\x1b[K")
+        self.stream.flush()
+        self.bar_drawn = True
+
+    def _clear_bar(self) -> None:
+        if self.bar_drawn:
+            self.stream.write("\r\x1b[K")
+            self.bar_drawn = False
+
+    def started(self, index: int, source: str) -> None:
+        """File number ``index`` (from 1) is being cut out."""
+        if self.live and self.total > 1:
+            self._bar(index - 1, source)
+
+    def finished(self, index: int, source: str, target: str | None, seconds: float) -> None:
+        """File number ``index`` is done: written to ``target``, or failed when it is None."""
+        if self.total <= 1:
+            return
+        if self.live:
+            self._bar(index, source)
+        elif target:
+            print(f"[{index}/{self.total}] {source} → {target} ({seconds:.1f} s)", file=self.stream)
+
+    def error(self, message: str) -> None:
+        """Print ``unbg: message`` on a line of its own, above the bar."""
+        self._clear_bar()
+        print(f"unbg: {message}", file=self.stream)
+
+    def close(self) -> None:
+        """Leave the terminal on a fresh line."""
+        if self.bar_drawn:
+            self.stream.write("\n")
+            self.bar_drawn = False
+
+
+def list_inputs(paths: list[str]) -> tuple[list[Path], list[str]]:
+    """Expand folders to their visible files (sorted, not recursive); also return paths that do not exist."""
+    files: list[Path] = []
+    missing: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+        elif path.exists():
+            files.append(path)
+        else:
+            missing.append(raw)
+    unique = list(dict.fromkeys(files))  # the same file named twice is cut once
+    return unique, missing
+
+
+def add_cut_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``unbg cut``."""
+    parser.add_argument("inputs", nargs="+", metavar="IN", help="image files or folders of images")
+    parser.add_argument("-o", "--output", required=True, metavar="OUT_DIR", help="folder for the results (created if missing)")
+    parser.add_argument("--model", choices=list(MODELS), default=DEFAULT_MODEL, help="quality (default) or fast")
+    parser.add_argument("--mask", action="store_true", help="write a grayscale mask (white = subject) instead of the cut-out")
+
+
+def run_cut(args: argparse.Namespace) -> int:
+    """Cut out every input into OUT_DIR; 1 if any file failed, else 0."""
+    from .native_engine import NativeEngine, decode_image, encode_png  # numpy and onnxruntime load only when needed
+
+    files, missing = list_inputs(args.inputs)
+    for raw in missing:
+        print(f"unbg: {raw}: no such file or folder", file=sys.stderr)
+    if not files and not missing:
+        print("unbg: no files to cut out in " + ", ".join(args.inputs), file=sys.stderr)
+        return 1
+    out_dir = Path(args.output)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"unbg: {out_dir}: cannot create the output folder: {exc.strerror}", file=sys.stderr)
+        return 1
+
+    engine = NativeEngine(args.model)
+    kind = "mask" if args.mask else "png"
+    progress = Progress(len(files))
+    written: dict[str, Path] = {}  # output name → the input it came from
+    failures = len(missing)
+    try:
+        for index, source in enumerate(files, 1):
+            progress.started(index, str(source))
+            target = output_name(source.name, kind)
+            began = time.monotonic()
+            problem = None
+            if target in written:
+                problem = f"skipped: {target} was already written from {written[target]}"
+            else:
+                try:
+                    rgba = decode_image(source.read_bytes(), source.name)
+                    pixels = engine.alpha(rgba) if args.mask else engine.cutout(rgba)
+                    (out_dir / target).write_bytes(encode_png(pixels))
+                    written[target] = source
+                except (BadInput, InferenceError) as exc:
+                    problem = str(exc)
+                except OSError as exc:
+                    problem = exc.strerror or str(exc)
+            if problem:
+                failures += 1
+                progress.error(f"{source}: {problem}")
+            progress.finished(index, str(source), None if problem else target, time.monotonic() - began)
+    except ModelLoadError as exc:
+        # Every remaining file would fail the same way, so stop here.
+        progress.error(str(exc))
+        return 1
+    except KeyboardInterrupt:
+        progress.error("interrupted")
+        return 130
+    finally:
+        progress.close()
+    return 1 if failures else 0
+
+
+# Subcommand name → (help, add its arguments, run it). Add ``eval`` and friends here.
+COMMANDS = {
+    "cut": ("remove the background from images", add_cut_arguments, run_cut),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand in COMMANDS."""
+    parser = argparse.ArgumentParser(prog="unbg", description="Background removal that runs on your own device.")
+    subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (help_text, add_arguments, run) in COMMANDS.items():
+        sub = subcommands.add_parser(name, help=help_text, description=help_text)
+        add_arguments(sub)
+        sub.set_defaults(run=run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: sys.argv[1:]) and return the exit code."""
+    args = build_parser().parse_args(argv)
+    return args.run(args)

@@ -1,0 +1,146 @@
+"""The native engine: decode with Pillow, cut out with onnxruntime, encode PNG with Pillow."""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from .errors import BadInput, InferenceError, ModelLoadError
+from .models import MODEL_DIR, model_choice
+from .sniff import SNIFF_BYTES, sniff_format
+
+# Sniffed format → (Pillow's format name, the name people know it by).
+FORMATS = {
+    "jpeg": ("JPEG", "JPEG"),
+    "png": ("PNG", "PNG"),
+    "webp": ("WEBP", "WebP"),
+    "gif": ("GIF", "GIF"),
+    "bmp": ("BMP", "BMP"),
+    "tiff": ("TIFF", "TIFF"),
+    "heic": ("HEIF", "HEIC"),
+    "avif": ("AVIF", "AVIF"),
+}
+_openers_registered = False
+
+
+def find_model_dir() -> Path:
+    """The folder holding the pipeline models: ``$UNBG_MODEL_DIR``, else ``assets/models`` in the project."""
+    override = os.environ.get("UNBG_MODEL_DIR")
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parent.parent / MODEL_DIR
+
+
+def _register_openers() -> None:
+    """Teach Pillow HEIC (and AVIF, where pillow-heif still offers it) on first use."""
+    global _openers_registered
+    if _openers_registered:
+        return
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    # pillow-heif 1.x dropped AVIF; Pillow 11.2+ reads it with its own plugin.
+    register_avif = getattr(pillow_heif, "register_avif_opener", None)
+    if register_avif is not None:
+        register_avif()
+    _openers_registered = True
+
+
+def decode_image(data: bytes, name: str = "") -> np.ndarray:
+    """Decode the first frame of an image file to RGBA uint8 [H, W, 4], upright per its EXIF.
+
+    The bytes alone decide the format; ``name`` (the file's name, if known) never does.
+    Raises BadInput, with a one-line message naming the format, for anything unreadable.
+    """
+    kind = sniff_format(data[:SNIFF_BYTES])
+    pillow_format, label = FORMATS[kind]
+    _register_openers()
+    try:
+        # Only the sniffed format's plugin may open it, so a mislabelled file cannot surprise us.
+        with Image.open(io.BytesIO(data), formats=[pillow_format]) as image:
+            image.load()  # decode now: a truncated file must fail here, not turn grey
+            image = ImageOps.exif_transpose(image)
+            if image.mode.startswith("I;16"):
+                # Pillow clips 16-bit gray to 255 when converting; keep the top 8 bits instead.
+                image = Image.fromarray((np.asarray(image) >> 8).astype(np.uint8))
+            rgba = np.asarray(image.convert("RGBA"))
+    except Image.DecompressionBombError:
+        raise BadInput(f"This {label} is too large to cut out (over {2 * Image.MAX_IMAGE_PIXELS:,} pixels).") from None
+    except Exception:
+        raise BadInput(f"This {label} is damaged or incomplete and cannot be read.") from None
+    return np.ascontiguousarray(rgba)
+
+
+def encode_png(pixels: np.ndarray) -> bytes:
+    """Encode uint8 [H, W] as a grayscale PNG or [H, W, 4] as an RGBA PNG."""
+    if pixels.dtype != np.uint8 or not (pixels.ndim == 2 or (pixels.ndim == 3 and pixels.shape[2] == 4)):
+        raise ValueError(f"expected uint8 [H, W] or [H, W, 4], got {pixels.dtype} {list(pixels.shape)}")
+    buffer = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(pixels)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+class NativeEngine:
+    """Runs a pipeline model (``quality`` or ``fast``) with onnxruntime on the CPU."""
+
+    def __init__(self, model: str = "quality", threads: int | None = None):
+        self.choice = model_choice(model)
+        self.threads = threads
+        self._session = None
+        self._lock = threading.Lock()  # one session even if two threads ask at once
+
+    @property
+    def model_path(self) -> Path:
+        """Where this engine's model file is expected."""
+        return find_model_dir() / self.choice.file
+
+    def _get_session(self):
+        with self._lock:
+            if self._session is None:
+                self._session = self._load_session()
+            return self._session
+
+    def _load_session(self):
+        import onnxruntime as ort
+
+        path = self.model_path
+        if not path.is_file():
+            raise ModelLoadError(f"The model file {path} is missing: run `make build` first.")
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.log_severity_level = 4  # failures reach the caller as InferenceError, not as log spam
+        if self.threads:
+            options.intra_op_num_threads = self.threads
+        try:
+            return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        except Exception as exc:
+            raise ModelLoadError(f"The model file {path} could not be loaded: {_first_line(exc)}") from exc
+
+    def _run(self, output: str, rgba: np.ndarray) -> np.ndarray:
+        if rgba.dtype != np.uint8 or rgba.ndim != 3 or rgba.shape[2] != 4:
+            raise ValueError(f"expected RGBA uint8 [H, W, 4], got {rgba.dtype} {list(rgba.shape)}")
+        session = self._get_session()
+        try:
+            (result,) = session.run([output], {"rgba": np.ascontiguousarray(rgba)})
+        except Exception as exc:
+            raise InferenceError(f"The {self.choice.name} model failed on this image: {_first_line(exc)}") from exc
+        return result
+
+    def alpha(self, rgba: np.ndarray) -> np.ndarray:
+        """The subject's opacity, uint8 [H, W]: 255 is subject, 0 is background."""
+        return self._run("alpha", rgba)
+
+    def cutout(self, rgba: np.ndarray) -> np.ndarray:
+        """The image with its background made transparent, uint8 [H, W, 4]."""
+        return self._run("cutout", rgba)
+
+
+def _first_line(exc: Exception) -> str:
+    """onnxruntime messages run over many lines; the first says what went wrong."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
