@@ -5,13 +5,17 @@ import json
 import js
 
 from components import dom
+from components.brush_canvas import BrushCanvas
+from components.compare_slider import CompareSlider
 from components.cut_service import CutService
 from components.dropzone import Dropzone
 from components.error_banner import ErrorBanner
 from components.message_api import MessageApi
 from components.model_picker import ModelPicker
+from components.photo_layers import PhotoLayers
 from components.progress import Progress
 from components.result_view import ResultView
+from components.toolbar import Toolbar
 from unbg import actions
 from unbg.browser_engine import BrowserEngine
 
@@ -29,12 +33,18 @@ async def start() -> None:
     store = actions.create_store()
     engine = BrowserEngine(manifest)
     service = CutService(store, engine)
+    frame = dom.find("[data-component=compare-slider]")
+    layers = PhotoLayers(store, dom.find("[data-testid=original-image]"), dom.find("[data-testid=result-image]"))
     components = [
+        layers,
         Dropzone(dom.find("[data-component=dropzone]"), store),
         ModelPicker(dom.find("[data-testid=model]"), store, manifest),
         Progress(dom.find("[data-component=progress]"), store),
         ErrorBanner(dom.find("[data-component=error]"), store),
         ResultView(dom.find("[data-component=result]"), store),
+        Toolbar(dom.find("[data-component=result]"), store),
+        CompareSlider(frame, store),
+        BrushCanvas(frame, store, layers),
         MessageApi(service),
     ]
     store.subscribe(mirror_page_state)

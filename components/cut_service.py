@@ -7,10 +7,8 @@ import asyncio
 import js
 
 from unbg import actions
-from unbg.errors import UnbgError
-from unbg.naming import output_name
-
-from . import dom
+from unbg.cancel import CancelToken
+from unbg.errors import Cancelled, UnbgError
 
 
 class CutService:
@@ -22,6 +20,8 @@ class CutService:
         self._lock = asyncio.Lock()  # one cut at a time, UI and message API alike
         self._draining = False
         self._prewarmed: set[str] = set()
+        self._token: CancelToken | None = None
+        self._cancelled = None  # resolves when the person cancels the running job
         engine.on_model_progress = lambda fraction: actions.model_progress(store, fraction)
         self._unsubscribe = store.subscribe(self._on_state)
 
@@ -32,11 +32,20 @@ class CutService:
         if state["queue"] and not self._draining:
             self._draining = True
             asyncio.ensure_future(self._drain())
+        if state["cancelled_job"] is not None and state["cancelled_job"] == state["running_job"] and self._token:
+            self._token.cancel()
+            if not self._cancelled.done():
+                self._cancelled.set_result(True)
 
     async def cut(self, blob, model: str, output: str, progress):
         """Cut out ``blob`` once no other job runs; raises UnbgError subclasses."""
         async with self._lock:
             return await self._engine.cut(blob, model, output, progress)
+
+    async def _cut_pixels(self, blob, model: str, progress, token: CancelToken):
+        async with self._lock:
+            token.check()  # cancelled while it waited for its turn
+            return await self._engine.cut_pixels(blob, model, progress, token)
 
     async def _drain(self) -> None:
         try:
@@ -47,12 +56,23 @@ class CutService:
 
     async def _run(self, job: dict) -> None:
         store = self._store
-        previous = store.state
-        dom.revoke_url(previous["original_url"])
-        dom.revoke_url((previous["result"] or {}).get("url"))
-        actions.job_started(store, job["name"], dom.object_url(job["file"]))
+        self._token = CancelToken()
+        self._cancelled = asyncio.get_running_loop().create_future()
+        actions.job_started(store, job["id"], job["name"])
+        progress = lambda stage, value: actions.stage_changed(store, stage)
+        work = asyncio.ensure_future(self._cut_pixels(job["file"], store.get("model"), progress, self._token))
+        # A cancel answers at once; the model finishes its current run in its worker and
+        # the next job waits for it, but the page is usable meanwhile.
+        await asyncio.wait([work, self._cancelled], return_when=asyncio.FIRST_COMPLETED)
+        if self._cancelled.done():
+            work.add_done_callback(lambda task: task.cancelled() or task.exception())  # nothing to report
+            actions.job_cancelled(store)
+            return
         try:
-            result = await self.cut(job["file"], store.get("model"), "cutout", lambda stage, value: actions.stage_changed(store, stage))
+            cutout = work.result()
+        except Cancelled:
+            actions.job_cancelled(store)
+            return
         except UnbgError as error:
             actions.job_failed(store, str(error))
             return
@@ -60,12 +80,15 @@ class CutService:
             js.console.error(f"unbg: {job['name']}: {error!r}")
             actions.job_failed(store, f"Something went wrong with {job['name']}. Please try again.")
             return
+        previous = store.get("result")
+        if previous:
+            previous["cutout"].original.close()
         actions.job_done(store, {
-            "url": dom.object_url(result.blob),
-            "name": output_name(job["name"], "png"),
-            "width": result.width,
-            "height": result.height,
-            "timings": result.timings,
+            "cutout": cutout,
+            "name": job["name"],
+            "width": cutout.width,
+            "height": cutout.height,
+            "timings": cutout.timings,
         })
 
     def dispose(self) -> None:

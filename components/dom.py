@@ -47,6 +47,19 @@ class Disposables:
             self._items.pop()()
 
 
+class ResizeWatcher:
+    """Calls ``handler()`` whenever ``element`` changes size."""
+
+    def __init__(self, element, handler: Callable[[], None]) -> None:
+        self._proxy = create_proxy(lambda entries, observer: handler())
+        self._observer = js.ResizeObserver.new(self._proxy)
+        self._observer.observe(element)
+
+    def dispose(self) -> None:
+        self._observer.disconnect()
+        self._proxy.destroy()
+
+
 def find(selector: str, root=None):
     """The element matching ``selector``; a missing element is a bug in index.html."""
     element = (root or js.document).querySelector(selector)
@@ -71,3 +84,13 @@ def revoke_url(url: str | None) -> None:
 def files_of(file_list) -> list:
     """A FileList (or DataTransfer items' files) as a Python list of File objects."""
     return [file_list.item(i) for i in range(file_list.length)] if file_list else []
+
+
+def js_object(value: dict):
+    """A plain JS object from a dict (options bags for browser APIs)."""
+    return to_js(value, dict_converter=js.Object.fromEntries)
+
+
+def bytes_blob(data: bytes, mime: str):
+    return js.Blob.new(to_js([to_js(data)]), js_object({"type": mime}))
+

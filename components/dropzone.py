@@ -28,6 +28,7 @@ class Dropzone:
 
     def _render(self, state: dict) -> None:
         self._root.dataset.busy = "true" if state["page"] == "busy" else "false"
+        self._root.classList.toggle("compact", state["result"] is not None)  # the editor needs the room
 
     def _add(self, files: list) -> None:
         actions.files_added(self._store, files, [file.name or "pasted image" for file in files])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from unbg import actions
 from unbg.actions import STAGE_LABELS
 
 from . import dom
@@ -12,7 +13,9 @@ class Progress:
         self._root = root
         self._bar = dom.find("progress", root)
         self._label = dom.find("[data-testid=progress-label]", root)
-        self._unsubscribe = store.subscribe(self._render)
+        self._events = dom.Disposables()
+        self._events.listen(dom.find("[data-testid=cancel]", root), "click", lambda event: actions.cancel_job(store))
+        self._events.add(store.subscribe(self._render))
 
     def _render(self, state: dict) -> None:
         stage = state["stage"]
@@ -29,4 +32,4 @@ class Progress:
             self._label.textContent = f"{STAGE_LABELS[stage]} …"
 
     def dispose(self) -> None:
-        self._unsubscribe()
+        self._events.dispose()

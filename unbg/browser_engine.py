@@ -15,6 +15,7 @@ import js
 from pyodide.ffi import JsException, create_once_callable, to_js
 from pyscript import js_import
 
+from .cancel import CancelToken
 from .errors import BadInput, InferenceError, ModelLoadError, UnbgError
 from .integrity import TAIL_BYTES, check_complete
 from .models import MODEL_DIR, model_choice
@@ -40,11 +41,23 @@ def _js_object(value: dict):
 
 @dataclass
 class Picture:
-    """Decoded RGBA pixels (a Uint8ClampedArray) and their size."""
+    """Decoded RGBA pixels (a Uint8ClampedArray), their size, and the photo as an ImageBitmap."""
 
     pixels: object
     width: int
     height: int
+    bitmap: object
+
+
+@dataclass
+class Cutout:
+    """What the editor starts from: the upright photo and the model's cut-out of it."""
+
+    original: object  # ImageBitmap
+    pixels: object  # ImageData: the photo's colours with the model's alpha
+    width: int
+    height: int
+    timings: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -88,10 +101,19 @@ class BrowserEngine:
 
     def session(self, model: str) -> asyncio.Task:
         task = self._sessions.get(model)
-        if task is None or (task.done() and task.exception() is not None):
+        if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
             task = asyncio.ensure_future(self._load(model))
             self._sessions[model] = task
         return task
+
+    async def _release_others(self, model: str) -> None:
+        """Free every other model's session: two sessions would not fit a phone's memory."""
+        for name in [name for name in self._sessions if name != model]:
+            task = self._sessions.pop(name)
+            if not task.done():
+                task.cancel()
+            elif not task.cancelled() and task.exception() is None:
+                await task.result().release()
 
     async def _load(self, model: str):
         choice = model_choice(model)
@@ -150,15 +172,11 @@ class BrowserEngine:
         # Keep the file's own pixels, as Pillow does: no colour conversion, no premultiplying.
         options = _js_object({"imageOrientation": "from-image", "premultiplyAlpha": "none", "colorSpaceConversion": "none"})
         bitmap = await js.createImageBitmap(blob, options)
-        try:
-            width, height = bitmap.width, bitmap.height
-            canvas = js.OffscreenCanvas.new(width, height)
-            context = canvas.getContext("2d", _js_object({"willReadFrequently": True}))
-            context.drawImage(bitmap, 0, 0)
-            pixels = context.getImageData(0, 0, width, height).data
-        finally:
-            bitmap.close()
-        return Picture(pixels, width, height)
+        width, height = bitmap.width, bitmap.height
+        canvas = js.OffscreenCanvas.new(width, height)
+        context = canvas.getContext("2d", _js_object({"willReadFrequently": True}))
+        context.drawImage(bitmap, 0, 0)
+        return Picture(context.getImageData(0, 0, width, height).data, width, height, bitmap)
 
     async def _decode_heic(self, blob) -> Picture:
         if self._libheif is None:
@@ -178,33 +196,54 @@ class BrowserEngine:
             images[index].free()
         if not ok:
             raise BadInput("This HEIC file is damaged and cannot be read.")
-        return Picture(target.data, width, height)
+        return Picture(target.data, width, height, await js.createImageBitmap(target))
 
-    async def cut(self, blob, model: str, output: str, progress: Progress) -> CutResult:
-        """The whole job: decode, infer, encode a PNG (cut-out with alpha, or the mask)."""
-        if output not in ("cutout", "mask"):
-            raise BadInput(f"Unknown output {output!r}: ask for 'cutout' or 'mask'.")
+    async def _decode_and_infer(self, blob, model: str, output: str, progress: Progress, token: CancelToken):
+        """Decode ``blob`` and run the model; returns (picture, output data, timings so far)."""
         start = time.perf_counter()
         session_task = self.session(model)
+        await self._release_others(model)
         progress("decode", None)
         picture = await self.decode(blob)
         decoded = time.perf_counter()
-        if not session_task.done():
-            progress("model", None)
-        session = await session_task
-        progress("inference", None)
-        inference_start = time.perf_counter()
-        data = await self._infer(session, picture, output)
-        inferred = time.perf_counter()
-        progress("encode", None)
-        png = await self._encode(data, picture, output)
-        end = time.perf_counter()
+        try:
+            if not session_task.done():
+                progress("model", None)
+            session = await session_task
+            token.check()
+            progress("inference", None)
+            inference_start = time.perf_counter()
+            data = await self._infer(session, picture, output)
+            token.check()
+        except BaseException:
+            picture.bitmap.close()
+            raise
         timings = {
             "decode_ms": round((decoded - start) * 1000),
-            "inference_ms": round((inferred - inference_start) * 1000),
-            "encode_ms": round((end - inferred) * 1000),
-            "total_ms": round((end - start) * 1000),
+            "inference_ms": round((time.perf_counter() - inference_start) * 1000),
         }
+        return picture, data, timings, start
+
+    async def cut_pixels(self, blob, model: str, progress: Progress, token: CancelToken) -> Cutout:
+        """Decode and cut out, keeping pixels for the editor (no file is encoded)."""
+        picture, data, timings, start = await self._decode_and_infer(blob, model, "cutout", progress, token)
+        clamped = js.Uint8ClampedArray.new(data.buffer, data.byteOffset, data.length)
+        pixels = js.ImageData.new(clamped, picture.width, picture.height)
+        timings["total_ms"] = round((time.perf_counter() - start) * 1000)
+        return Cutout(picture.bitmap, pixels, picture.width, picture.height, timings)
+
+    async def cut(self, blob, model: str, output: str, progress: Progress, token: CancelToken | None = None) -> CutResult:
+        """The whole job: decode, infer, encode a PNG (cut-out with alpha, or the mask)."""
+        if output not in ("cutout", "mask"):
+            raise BadInput(f"Unknown output {output!r}: ask for 'cutout' or 'mask'.")
+        picture, data, timings, start = await self._decode_and_infer(blob, model, output, progress, token or CancelToken())
+        picture.bitmap.close()  # the API sends a file; only the editor needs the photo again
+        progress("encode", None)
+        encode_start = time.perf_counter()
+        png = await self._encode(data, picture, output)
+        end = time.perf_counter()
+        timings["encode_ms"] = round((end - encode_start) * 1000)
+        timings["total_ms"] = round((end - start) * 1000)
         return CutResult(png, picture.width, picture.height, timings)
 
     async def _infer(self, session, picture: Picture, output: str):

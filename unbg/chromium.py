@@ -53,6 +53,9 @@ class Chromium:
         for flag in FLAGS + [f"--user-data-dir={self._profile}", f"--window-size={window_size[0]},{window_size[1]}"]:
             options.add_argument(flag)
         options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+        # Downloads land in the throwaway profile, never in the home folder.
+        options.add_experimental_option("prefs", {"download.default_directory": f"{self._profile}/downloads",
+                                                  "download.prompt_for_download": False})
         self.driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
 
     def quit(self) -> None:

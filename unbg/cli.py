@@ -1,4 +1,8 @@
-"""The command line: ``python -m unbg cut IN... -o OUT_DIR [--model quality|fast] [--mask]``."""
+"""The command line.
+
+``python -m unbg cut IN... -o OUT_DIR [--model quality|fast] [--mask]``
+``python -m unbg eval DATA_DIR [--model quality|fast] [--limit N]``
+"""
 
 from __future__ import annotations
 
@@ -140,9 +144,24 @@ def run_cut(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
-# Subcommand name → (help, add its arguments, run it). Add ``eval`` and friends here.
+def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``unbg eval``."""
+    parser.add_argument("data_dir", metavar="DATA_DIR", help="a set (images/ + masks/) or a folder of sets")
+    parser.add_argument("--model", choices=list(MODELS), default=DEFAULT_MODEL, help="quality (default) or fast")
+    parser.add_argument("--limit", type=int, metavar="N", help="only the first N images of each set")
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    """Print quality metrics against ground-truth masks per set and overall; see unbg/evaluate.py."""
+    from .evaluate import evaluate  # numpy and onnxruntime load only when needed
+
+    return evaluate(Path(args.data_dir), args.model, args.limit)
+
+
+# Subcommand name → (help, add its arguments, run it).
 COMMANDS = {
     "cut": ("remove the background from images", add_cut_arguments, run_cut),
+    "eval": ("measure cut-out quality against ground-truth masks", add_eval_arguments, run_eval),
 }
 
 

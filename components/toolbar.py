@@ -1,0 +1,98 @@
+"""Tools, brush settings, undo/redo, zoom, export choices and the keyboard shortcuts."""
+
+from __future__ import annotations
+
+import js
+
+from unbg import actions
+
+from . import dom
+
+ZOOM_STEP = 1.25
+
+
+class Toolbar:
+    def __init__(self, root, store) -> None:
+        self._root = root
+        self._store = store
+        self._tools = {tool: dom.find(f"[data-tool={tool}]", root) for tool in ("compare", "erase", "restore")}
+        self._size = dom.find("[data-testid=brush-size]", root)
+        self._hardness = dom.find("[data-testid=brush-hardness]", root)
+        self._undo = dom.find("[data-testid=undo]", root)
+        self._redo = dom.find("[data-testid=redo]", root)
+        self._reset = dom.find("[data-testid=reset]", root)
+        self._format = dom.find("[data-testid=export-format]", root)
+        self._background = dom.find("[data-testid=background]", root)
+        self._crop = dom.find("[data-testid=crop]", root)
+        self._margin = dom.find("[data-testid=crop-margin]", root)
+        self._download = dom.find("[data-testid=download]", root)
+        self._link = dom.find("[data-testid=download-link]", root)
+        self._exports_seen = 0
+        events = self._events = dom.Disposables()
+        for tool, button in self._tools.items():
+            events.listen(button, "click", lambda event, tool=tool: actions.set_tool(store, tool))
+        events.listen(self._size, "input", lambda event: actions.set_brush(store, size=int(self._size.value)))
+        events.listen(self._hardness, "input", lambda event: actions.set_brush(store, hardness=int(self._hardness.value) / 100))
+        events.listen(self._undo, "click", lambda event: actions.undo_stroke(store))
+        events.listen(self._redo, "click", lambda event: actions.redo_stroke(store))
+        events.listen(self._reset, "click", lambda event: actions.reset_edits(store))
+        events.listen(dom.find("[data-testid=zoom-in]", root), "click", lambda event: actions.zoom_step(store, ZOOM_STEP))
+        events.listen(dom.find("[data-testid=zoom-out]", root), "click", lambda event: actions.zoom_step(store, 1 / ZOOM_STEP))
+        events.listen(dom.find("[data-testid=zoom-fit]", root), "click", lambda event: actions.zoom_step(store, None))
+        events.listen(self._format, "change", lambda event: actions.set_export_options(store, export_format=self._format.value))
+        events.listen(self._background, "input", lambda event: actions.set_export_options(store, background=self._background.value))
+        events.listen(self._crop, "change", lambda event: actions.set_export_options(store, crop=bool(self._crop.checked)))
+        events.listen(self._margin, "input", lambda event: actions.set_export_options(store, crop_margin=int(self._margin.value or 0)))
+        events.listen(self._download, "click", lambda event: actions.request_export(store))
+        events.listen(js.document, "keydown", self._on_key)
+        events.add(store.subscribe(self._render))
+
+    def _render(self, state: dict) -> None:
+        for tool, button in self._tools.items():
+            button.setAttribute("aria-pressed", "true" if state["tool"] == tool else "false")
+        self._size.value = str(state["brush_size"])
+        self._hardness.value = str(round(state["hardness"] * 100))
+        self._undo.disabled = not state["strokes"]
+        self._redo.disabled = not state["redo"]
+        self._reset.disabled = not state["strokes"]
+        self._format.value = state["export_format"]
+        self._background.value = state["background"]
+        self._crop.checked = state["crop"]
+        self._margin.disabled = not state["crop"]
+        self._download.textContent = f"Download {dict(png='PNG', webp='WebP', jpeg='JPEG', mask='mask')[state['export_format']]}"
+        self._download.disabled = state["page"] == "busy" or state["result"] is None
+        export = state["export"]
+        if export and state["exports_done"] > self._exports_seen:
+            self._exports_seen = state["exports_done"]
+            self._link.href = export["url"]
+            self._link.download = export["name"]
+            self._root.dataset.exportsDone = str(state["exports_done"])
+            self._link.click()  # the browser saves the file
+
+    def _on_key(self, event) -> None:
+        if event.target.tagName in ("INPUT", "SELECT", "TEXTAREA") or self._store.get("result") is None:
+            return
+        key = event.key.lower()
+        command = event.ctrlKey or event.metaKey
+        if command and key == "z":
+            (actions.redo_stroke if event.shiftKey else actions.undo_stroke)(self._store)
+        elif command and key == "y":
+            actions.redo_stroke(self._store)
+        elif command:
+            return
+        elif key == "e":
+            actions.set_tool(self._store, "erase")
+        elif key == "r":
+            actions.set_tool(self._store, "restore")
+        elif key == "c":
+            actions.set_tool(self._store, "compare")
+        elif key == "[":
+            actions.set_brush(self._store, size=self._store.get("brush_size") / 1.2)
+        elif key == "]":
+            actions.set_brush(self._store, size=self._store.get("brush_size") * 1.2)
+        else:
+            return
+        event.preventDefault()
+
+    def dispose(self) -> None:
+        self._events.dispose()

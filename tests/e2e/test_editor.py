@@ -1,0 +1,185 @@
+"""The editor: compare slider, erase/restore with mouse and touch, undo, exports, cancel."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
+
+from tests.drawings import draw_subject, subject_and_background
+
+WIDTH, HEIGHT = 1200, 800
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture
+def photo(tmp_path):
+    path = tmp_path / "vase.jpg"
+    draw_subject(WIDTH, HEIGHT).save(path, quality=92)
+    return path
+
+
+@pytest.fixture
+def edited(app, photo):
+    app.pick(photo)
+    assert app.state == "ready", app.error_message
+    return app
+
+
+def alpha_of(png: bytes) -> np.ndarray:
+    image = Image.open(io.BytesIO(png))
+    assert image.mode == "RGBA" and image.size == (WIDTH, HEIGHT)
+    return np.asarray(image)[..., 3].astype(int)
+
+
+def distance_to_segment(a, b) -> np.ndarray:
+    """Distance of every photo pixel centre to the segment a–b."""
+    ys, xs = np.mgrid[0:HEIGHT, 0:WIDTH] + 0.5
+    (ax, ay), (bx, by) = a, b
+    t = np.clip(((xs - ax) * (bx - ax) + (ys - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2), 0, 1)
+    return np.hypot(xs - (ax + t * (bx - ax)), ys - (ay + t * (by - ay)))
+
+
+def hard_brush(app, size: int) -> float:
+    """A hard brush of ``size`` screen px; returns its radius in photo px."""
+    app.set_range("brush-hardness", 100)
+    app.set_range("brush-size", size)
+    return size / 2 / app.photo_scale()
+
+
+def assert_stroke_changed_exactly(before, after, a, b, radius, expected):
+    distance = distance_to_segment(a, b)
+    inside, outside = distance < radius - 2, distance > radius + 2
+    assert np.all(np.abs(after[inside] - expected) <= 1), "the stroke's area did not change as painted"
+    assert np.array_equal(after[outside], before[outside]), "pixels outside the stroke changed"
+
+
+def test_slider_follows_mouse_drag_and_keyboard(edited):
+    handle = edited.find("split-handle")
+    frame = edited.find("frame")
+    assert handle.get_attribute("role") == "slider" and handle.get_attribute("aria-valuenow") == "50"
+    width = frame.rect["width"]
+    ActionChains(edited.driver).click_and_hold(handle).move_to_element_with_offset(frame, int(-width * 0.25), 0).release().perform()
+    assert abs(int(handle.get_attribute("aria-valuenow")) - 25) <= 1
+    handle.send_keys(Keys.HOME)
+    assert handle.get_attribute("aria-valuenow") == "0"
+    handle.send_keys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
+    assert handle.get_attribute("aria-valuenow") == "2"
+    handle.send_keys(Keys.END)
+    assert handle.get_attribute("aria-valuenow") == "100"
+
+
+def test_erase_and_restore_with_mouse_then_undo(edited):
+    _, original = edited.export("png")
+    before = alpha_of(original)
+    edited.tool("erase")
+    radius = hard_brush(edited, 30)
+    a, b = (WIDTH * 0.4, HEIGHT * 0.5), (WIDTH * 0.6, HEIGHT * 0.5)
+    edited.mouse_stroke([a, (WIDTH * 0.5, HEIGHT * 0.5), b])
+    erased = alpha_of(edited.export("png")[1])
+    assert_stroke_changed_exactly(before, erased, a, b, radius, 0)
+
+    edited.tool("restore")
+    c, d = (WIDTH * 0.1, HEIGHT * 0.15), (WIDTH * 0.25, HEIGHT * 0.15)
+    edited.mouse_stroke([c, d])
+    restored = alpha_of(edited.export("png")[1])
+    assert_stroke_changed_exactly(erased, restored, c, d, radius, 255)
+
+    edited.driver.find_element("css selector", "body").send_keys(Keys.CONTROL, "z")
+    assert np.array_equal(alpha_of(edited.export("png")[1]), erased)
+    edited.find("undo").click()
+    assert np.array_equal(alpha_of(edited.export("png")[1]), before)
+    edited.find("redo").click()
+    assert np.array_equal(alpha_of(edited.export("png")[1]), erased)
+
+
+def test_erase_and_restore_with_touch(edited):
+    before = alpha_of(edited.export("png")[1])
+    edited.tool("erase")
+    radius = hard_brush(edited, 24)
+    a, b = (WIDTH * 0.5, HEIGHT * 0.3), (WIDTH * 0.5, HEIGHT * 0.7)
+    edited.touch_stroke([a, (WIDTH * 0.5, HEIGHT * 0.5), b])
+    erased = alpha_of(edited.export("png")[1])
+    assert_stroke_changed_exactly(before, erased, a, b, radius, 0)
+
+    edited.tool("restore")
+    edited.touch_stroke([a, b])
+    restored = alpha_of(edited.export("png")[1])
+    inside = distance_to_segment(a, b) < radius - 2
+    assert np.all(restored[inside] >= 254)
+
+    # A palm-sized contact paints nothing.
+    edited.tool("erase")
+    edited.touch_stroke([(WIDTH * 0.45, HEIGHT * 0.4), (WIDTH * 0.55, HEIGHT * 0.4)], radius=60)
+    assert np.array_equal(alpha_of(edited.export("png")[1]), restored)
+
+
+def test_export_formats(edited):
+    name, png = edited.export("png")
+    assert name == "vase-nobg.png"
+    assert Image.open(io.BytesIO(png)).mode == "RGBA"
+
+    name, webp = edited.export("webp")
+    image = Image.open(io.BytesIO(webp))
+    assert name == "vase-nobg.webp" and image.format == "WEBP" and image.mode == "RGBA" and image.size == (WIDTH, HEIGHT)
+    inside, outside = subject_and_background(WIDTH, HEIGHT)
+    assert np.asarray(image)[..., 3][outside].max() < 30
+
+    name, jpeg = edited.export("jpeg", background="#00ff00")
+    image = Image.open(io.BytesIO(jpeg))
+    assert name == "vase-nobg.jpg" and image.format == "JPEG" and image.mode == "RGB"
+    pixels = np.asarray(image).astype(int)
+    assert np.abs(pixels[outside] - [0, 255, 0]).max() < 40  # the background became the chosen colour
+    assert np.abs(pixels[inside].mean(axis=0) - [150, 20, 30]).max() < 20  # the subject kept its colour
+
+    name, mask = edited.export("mask")
+    image = Image.open(io.BytesIO(mask))
+    assert name == "vase-mask.png" and image.mode == "L" and image.size == (WIDTH, HEIGHT)
+    assert np.asarray(image)[inside].min() > 200
+
+    name, cropped = edited.export("png", crop=True, margin=10)
+    image = Image.open(io.BytesIO(cropped))
+    # The drawn subject is 50% × 66% of the photo; a 10% margin on each side.
+    assert abs(image.width - WIDTH * 0.5 * 1.2) < WIDTH * 0.04
+    assert abs(image.height - HEIGHT * 0.66 * 1.2) < HEIGHT * 0.06
+
+
+def test_zoom_buttons_and_fit(edited):
+    frame = edited.find("frame")
+    assert float(frame.get_attribute("data-zoom")) == pytest.approx(1.0)
+    edited.find("zoom-in").click()
+    assert float(frame.get_attribute("data-zoom")) == pytest.approx(1.25)
+    ActionChains(edited.driver).scroll_to_element(frame).scroll_from_origin(
+        __import__("selenium.webdriver.common.actions.wheel_input", fromlist=["ScrollOrigin"]).ScrollOrigin.from_element(frame), 0, -200).perform()
+    edited.wait_for(lambda d: float(frame.get_attribute("data-zoom")) > 1.3, 5)
+    edited.find("zoom-fit").click()
+    assert float(frame.get_attribute("data-zoom")) == pytest.approx(1.0)
+
+
+def test_cancel_leaves_the_app_usable(app, photo):
+    before = app.jobs_done
+    app.find("file-input").send_keys(str(photo))
+    app.wait_for(lambda d: app.state == "busy", 30)
+    app.find("cancel").click()
+    app.wait_for(lambda d: app.jobs_done > before, 30)
+    assert app.state == "ready" and app.error_message is None
+
+    app.pick(photo)
+    assert app.state == "ready"
+    assert app.export("png")[0] == "vase-nobg.png"
+
+
+@pytest.mark.parametrize("size", [(390, 844), (1280, 900)], ids=["phone", "desktop"])
+def test_editor_screenshot(edited, size):
+    """Saved to test-artifacts/ to look at; the layout must fit the viewport without sideways scrolling."""
+    edited.driver.set_window_size(*size)
+    edited.wait_for(lambda d: d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"), 5)
+    ARTIFACTS.mkdir(exist_ok=True)
+    edited.driver.execute_script("arguments[0].scrollIntoView()", edited.find("frame"))
+    edited.driver.save_screenshot(str(ARTIFACTS / f"editor-{size[0]}x{size[1]}.png"))
+    edited.driver.set_window_size(1280, 900)
