@@ -160,6 +160,8 @@ class BrowserEngine:
         """Decode any image the browser or libheif-js reads into RGBA pixels."""
         head = await _read_bytes(blob, 0, SNIFF_BYTES)
         fmt = sniff_format(head)
+        if fmt == "tiff":  # Chromium has no TIFF decoder
+            raise BadInput("TIFF files cannot be opened in the browser: save it as PNG or JPEG first.")
         check_complete(fmt, await _read_bytes(blob, max(0, blob.size - TAIL_BYTES), blob.size))
         try:
             if fmt == "heic":

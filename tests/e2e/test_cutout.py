@@ -69,7 +69,10 @@ def test_bad_files_show_a_message_and_the_next_file_works(app, tmp_path):
     whole = write_photo(tmp_path / "whole.jpg", "JPEG")
     truncated.write_bytes(whole[: len(whole) // 2])
 
-    for bad, words in [(garbage, "not an image"), (empty, "empty"), (truncated, "damaged or incomplete")]:
+    tiff = tmp_path / "scan.tif"
+    draw_subject(64, 48).save(tiff)
+
+    for bad, words in [(garbage, "not an image"), (empty, "empty"), (truncated, "damaged or incomplete"), (tiff, "save it as PNG")]:
         app.pick(bad)
         assert app.state == "error"
         assert words in app.error_message
