@@ -50,12 +50,16 @@ def f_beta(a: np.ndarray, g: np.ndarray, beta2: float = BETA2) -> float:
 
 
 def boundary(mask: np.ndarray) -> np.ndarray:
-    """The 1-pixel inner boundary of a boolean mask: its pixels with a 4-neighbour outside.
+    """The 1-pixel inner boundary of a boolean mask: its pixels with any of 8 neighbours outside.
 
-    The image's own edge is not a boundary: a subject cut by the frame has no contour there.
+    Outside the image counts as background, as in the data README's reference numbers.
     """
-    p = np.pad(mask, 1, mode="edge")
-    interior = p[:-2, 1:-1] & p[2:, 1:-1] & p[1:-1, :-2] & p[1:-1, 2:]
+    p = np.pad(mask, 1)
+    h, w = mask.shape
+    interior = mask.copy()
+    for dy in (0, 1, 2):
+        for dx in (0, 1, 2):
+            interior &= p[dy : dy + h, dx : dx + w]
     return mask & ~interior
 
 
@@ -75,12 +79,15 @@ def dilate(mask: np.ndarray, radius: float) -> np.ndarray:
 
 
 def boundary_f(a: np.ndarray, g: np.ndarray, tolerance: float = BOUNDARY_TOLERANCE) -> float:
-    """F1 of the boundaries of ``a > 0.5`` and ``g > 0.5``, matched within ``tolerance`` × the diagonal."""
+    """F1 of the boundaries of ``a > 0.5`` and ``g > 0.5``, matched within ``tolerance`` × the diagonal.
+
+    The distance is rounded up to whole pixels, as in the data README's reference numbers.
+    """
     ba, bg = boundary(a > 0.5), boundary(g > 0.5)
     na, ng = np.count_nonzero(ba), np.count_nonzero(bg)
     if na == 0 or ng == 0:
         return float(na == ng)
-    radius = tolerance * math.hypot(*a.shape)
+    radius = math.ceil(tolerance * math.hypot(*a.shape))
     precision = np.count_nonzero(ba & dilate(bg, radius)) / na
     recall = np.count_nonzero(bg & dilate(ba, radius)) / ng
     return _f_score(precision, recall, 1.0)
