@@ -45,7 +45,8 @@ class CutService:
     async def _cut_pixels(self, blob, model: str, progress, token: CancelToken):
         async with self._lock:
             token.check()  # cancelled while it waited for its turn
-            return await self._engine.cut_pixels(blob, model, progress, token)
+            on_preview = lambda image: token.cancelled or actions.preview_ready(self._store, image)
+            return await self._engine.cut_pixels(blob, model, progress, token, on_preview)
 
     async def _drain(self) -> None:
         try:

@@ -31,6 +31,7 @@ def initial_state() -> dict:
         "next_id": 1,
         "prewarm": False,  # someone is about to give us a photo: start loading the model
         "running_job": None,  # id of the job being cut out
+        "preview": None,  # a quick low-resolution cut-out (ImageData) shown while the full pass runs
         "cancelled_job": None,  # id of the job the person cancelled
         # The editor
         "tool": "compare",  # compare | erase | restore
@@ -90,7 +91,11 @@ def next_job(store: Store) -> dict | None:
 
 def job_started(store: Store, job_id: int, name: str) -> None:
     with store.batch():
-        store.set(page="busy", running_job=job_id, job_name=name, error=None, stage="decode")
+        store.set(page="busy", running_job=job_id, job_name=name, error=None, stage="decode", preview=None)
+
+
+def preview_ready(store: Store, image) -> None:
+    store.set(preview=image)
 
 
 def cancel_job(store: Store) -> None:
@@ -100,7 +105,7 @@ def cancel_job(store: Store) -> None:
 
 def job_cancelled(store: Store) -> None:
     with store.batch():
-        store.set(page="ready", stage=None, running_job=None, jobs_done=store.get("jobs_done") + 1)
+        store.set(page="ready", stage=None, running_job=None, preview=None, jobs_done=store.get("jobs_done") + 1)
 
 
 def stage_changed(store: Store, stage: str) -> None:
@@ -114,13 +119,13 @@ def model_progress(store: Store, fraction: float | None) -> None:
 def job_done(store: Store, result: dict) -> None:
     """A new cut-out: its edits and view start fresh."""
     with store.batch():
-        store.set(page="ready", stage=None, running_job=None, result=result, strokes=(), redo=(), view=None,
+        store.set(page="ready", stage=None, running_job=None, preview=None, result=result, strokes=(), redo=(), view=None,
                   split=0.5, export=None, jobs_done=store.get("jobs_done") + 1)
 
 
 def job_failed(store: Store, message: str) -> None:
     with store.batch():
-        store.set(page="error", stage=None, running_job=None, error=message, jobs_done=store.get("jobs_done") + 1)
+        store.set(page="error", stage=None, running_job=None, preview=None, error=message, jobs_done=store.get("jobs_done") + 1)
 
 
 def set_tool(store: Store, tool: str) -> None:

@@ -73,14 +73,15 @@ def build_models() -> list[str]:
         stamp = stamps.get(choice.name, {})
         if out.exists() and stamp.get("inputs") == digest:
             continue
-        build_pipeline(MODEL_DATA, choice.isnet, out)
-        stamps[choice.name] = {"inputs": digest, "sha256": hashlib.sha256(out.read_bytes()).hexdigest()}
+        resizable = build_pipeline(MODEL_DATA, choice.isnet, out)
+        stamps[choice.name] = {"inputs": digest, "sha256": hashlib.sha256(out.read_bytes()).hexdigest(), "resizable": resizable}
         built.append(choice.name)
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp_file.write_text(json.dumps(stamps, indent=1))
     # The page reads this: sizes for honest labels and progress, hashes for cache keys.
     manifest = {
-        c.name: {"file": c.file, "label": c.label, "bytes": (out_dir / c.file).stat().st_size, "sha256": stamps[c.name]["sha256"]}
+        c.name: {"file": c.file, "label": c.label, "bytes": (out_dir / c.file).stat().st_size,
+                 "sha256": stamps[c.name]["sha256"], "preview": stamps[c.name]["resizable"]}
         for c in MODELS.values()
     }
     (out_dir / "models.json").write_text(json.dumps(manifest, indent=1))

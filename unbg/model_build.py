@@ -16,7 +16,8 @@ from onnx import TensorProto, helper, numpy_helper
 
 import numpy as np
 
-MODEL_SIZE = 1024
+from .models import MODEL_SIZE
+
 OPSET = 18  # Resize with antialias needs 18; ISNet itself is opset 15 and unchanged by it
 PREFIX = "unbg_"
 # Levels on ISNet's mask m: alpha = (m - pivot) * GAIN + 0.5, clipped to 0..1. Measured with
@@ -74,6 +75,29 @@ def _needed_nodes(graph: onnx.GraphProto, outputs: list[str]) -> list[onnx.NodeP
     return ordered
 
 
+def _resolution_free(nodes: list[onnx.NodeProto]) -> tuple[list[onnx.NodeProto], list[onnx.TensorProto]]:
+    """Make ISNet run at any multiple of 64, not only 1024².
+
+    The export baked each ``upsample_like`` target size in as a constant [a, a] (a = 1024 / 2^k);
+    compute it from the ``size`` input instead: size // (1024 / a).
+    """
+    consumers: dict[str, list[str]] = {}
+    for node in nodes:
+        for name in node.input:
+            consumers.setdefault(name, []).append(node.op_type)
+    out, divisors = [], {}
+    for node in nodes:
+        value = numpy_helper.to_array(node.attribute[0].t) if node.op_type == "Constant" and node.attribute else None
+        if (value is not None and value.dtype == np.int64 and value.shape == (2,) and value[0] == value[1]
+                and MODEL_SIZE % value[0] == 0 and set(consumers.get(node.output[0], [])) == {"Concat"}):
+            factor = MODEL_SIZE // int(value[0])
+            divisors.setdefault(factor, _const(f"divide_by_{factor}", [factor, factor]))
+            out.append(helper.make_node("Div", ["size", divisors[factor].name], list(node.output), name=node.name))
+        else:
+            out.append(node)
+    return out, list(divisors.values())
+
+
 def _const(name: str, value, dtype=np.int64) -> onnx.TensorProto:
     return numpy_helper.from_array(np.asarray(value, dtype=dtype), PREFIX + name)
 
@@ -85,12 +109,14 @@ def pipeline_model(isnet: onnx.ModelProto, pivot: float = 0.5) -> onnx.ModelProt
     """
     p = PREFIX
     n = helper.make_node
-    size = MODEL_SIZE
+    # The resolution ISNet sees is an input (onnxruntime-web cannot override initializers):
+    # one model file serves the full pass at MODEL_SIZE² and a quick low-resolution preview.
     inits = [
         _const("axis0", [0]),
         _const("axes01", [0, 1]),
         _const("axis_last", [-1]),
-        _const("small_size", [1, size, size, 4]),
+        _const("one", [1]),
+        _const("four", [4]),
         _const("rgb_start", [0]),
         _const("rgb_end", [3]),
         _const("hw_start", [0]),
@@ -106,6 +132,7 @@ def pipeline_model(isnet: onnx.ModelProto, pivot: float = 0.5) -> onnx.ModelProt
     pre = [
         # Shrink while still uint8 [1, H, W, 4]: a 12 MP photo never becomes float.
         n("Unsqueeze", ["rgba", p + "axis0"], [p + "batch"]),
+        n("Concat", [p + "one", "size", p + "four"], [p + "small_size"], axis=0),
         n("Resize", [p + "batch", "", "", p + "small_size"], [p + "small"], mode="linear",
           coordinate_transformation_mode="half_pixel"),
         n("Slice", [p + "small", p + "rgb_start", p + "rgb_end", p + "axis_last"], [p + "small_rgb"]),
@@ -132,13 +159,17 @@ def pipeline_model(isnet: onnx.ModelProto, pivot: float = 0.5) -> onnx.ModelProt
         n("Unsqueeze", ["alpha", p + "axis_last"], [p + "alpha_hw1"]),
         n("Concat", [p + "rgb", p + "alpha_hw1"], ["cutout"], axis=-1),
     ]
-    body = _needed_nodes(isnet.graph, ["output"])
+    body, divisors = _resolution_free(_needed_nodes(isnet.graph, ["output"]))
+    inits += divisors
     used = {name for node in body for name in node.input}
     weights = [init for init in isnet.graph.initializer if init.name in used]
     graph = helper.make_graph(
         pre + body + post,
         "unbg_pipeline",
-        [helper.make_tensor_value_info("rgba", TensorProto.UINT8, ["height", "width", 4])],
+        [
+            helper.make_tensor_value_info("rgba", TensorProto.UINT8, ["height", "width", 4]),
+            helper.make_tensor_value_info("size", TensorProto.INT64, [2]),
+        ],
         [
             helper.make_tensor_value_info("alpha", TensorProto.UINT8, ["height", "width"]),
             helper.make_tensor_value_info("cutout", TensorProto.UINT8, ["height", "width", 4]),
@@ -153,10 +184,20 @@ def pipeline_model(isnet: onnx.ModelProto, pivot: float = 0.5) -> onnx.ModelProt
     return model
 
 
-def build_pipeline(data_dir: Path, name: str, out: Path) -> None:
-    """Write the pipeline model for ISNet ``name`` (``small`` or ``medium``) to ``out``."""
+def runs_at_any_size(model: onnx.ModelProto) -> bool:
+    """Whether ``size`` may be fed (ISNet medium's graph can be freed of 1024²; small's cannot)."""
+    return any(init.name.startswith(PREFIX + "divide_by_") for init in model.graph.initializer)
+
+
+def build_pipeline(data_dir: Path, name: str, out: Path) -> bool:
+    """Write the pipeline model for ISNet ``name`` (``small`` or ``medium``) to ``out``.
+
+    Returns whether the model runs at other working sizes than 1024² (for a quick preview).
+    """
     isnet = onnx.load_from_string(assemble_isnet(data_dir, name))
+    model = pipeline_model(isnet, PIVOT[name])
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
-    tmp.write_bytes(pipeline_model(isnet, PIVOT[name]).SerializeToString())
+    tmp.write_bytes(model.SerializeToString())
     tmp.replace(out)
+    return runs_at_any_size(model)

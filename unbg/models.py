@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MODEL_DIR = "assets/models"  # relative to the project root and to the served site
+MODEL_SIZE = 1024  # the working size ISNet was trained at: every full pass runs at 1024²
 
 
 @dataclass(frozen=True)

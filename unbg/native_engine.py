@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from .errors import BadInput, InferenceError, ModelLoadError
-from .models import MODEL_DIR, model_choice
+from .models import MODEL_DIR, MODEL_SIZE, model_choice
 from .sniff import SNIFF_BYTES, sniff_format
 
 # Sniffed format → (Pillow's format name, the name people know it by).
@@ -126,7 +126,8 @@ class NativeEngine:
             raise ValueError(f"expected RGBA uint8 [H, W, 4], got {rgba.dtype} {list(rgba.shape)}")
         session = self._get_session()
         try:
-            (result,) = session.run([output], {"rgba": np.ascontiguousarray(rgba)})
+            size = np.array([MODEL_SIZE, MODEL_SIZE], np.int64)
+            (result,) = session.run([output], {"rgba": np.ascontiguousarray(rgba), "size": size})
         except Exception as exc:
             raise InferenceError(f"The {self.choice.name} model failed on this image: {_first_line(exc)}") from exc
         return result

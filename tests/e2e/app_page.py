@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from pathlib import Path
 
 from selenium.webdriver.common.by import By
@@ -44,6 +45,15 @@ class AppPage:
     @property
     def jobs_done(self) -> int:
         return int(self._attr("data-jobs-done") or 0)
+
+    @property
+    def previews_shown(self) -> int:
+        progress = self.driver.find_element(By.CSS_SELECTOR, "[data-component=progress]")
+        return int(progress.get_attribute("data-previews-shown") or 0)
+
+    @property
+    def result_timings(self) -> dict:
+        return json.loads(self.find("result-size").get_attribute("data-timings"))
 
     def find(self, testid: str):
         return self.driver.find_element(By.CSS_SELECTOR, f"[data-testid={testid}]")

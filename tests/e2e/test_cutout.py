@@ -50,6 +50,11 @@ def test_picked_photo_is_cut_out_like_the_native_engine(app, native, tmp_path, f
     app.pick(photo)
 
     assert app.state == "ready", app.error_message
+    # A quick low-resolution preview came first, then the full pass replaced it.
+    assert app.previews_shown == 1
+    timings = app.result_timings
+    assert 0 < timings["preview_ms"] < timings["total_ms"]
+    assert not app.find("preview").is_displayed()
     name, png = app.export("png")
     assert name == "product shot-nobg.png"
     cutout = Image.open(io.BytesIO(png))
