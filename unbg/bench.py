@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import math
 import shutil
 import statistics
@@ -107,6 +108,9 @@ def bench_painting(driver, photo: bytes, workdir: Path, moves: int = 150) -> Non
     driver.find_element("css selector", "[data-testid=file-input]").send_keys(str(path))
     while int(driver.execute_script("return document.documentElement.dataset.jobsDone")) == done:
         time.sleep(0.1)
+    timings = json.loads(driver.find_element("css selector", "[data-testid=result-size]").get_attribute("data-timings"))
+    print(f"\n== the 12 MP photo through the page: preview visible after {timings.get('preview_ms')} ms, "
+          f"full cut-out after {timings['total_ms']} ms (decode {timings['decode_ms']} ms)")
     driver.find_element("css selector", "[data-testid=tool-erase]").click()
     driver.execute_script(LONG_TASKS)
     rect = driver.execute_script("return document.querySelector('[data-testid=result-image]').getBoundingClientRect().toJSON()")
@@ -120,7 +124,7 @@ def bench_painting(driver, photo: bytes, workdir: Path, moves: int = 150) -> Non
     send("mouseReleased", x0 + rect["width"] * 0.6, y0, 0)
     frame = driver.find_element("css selector", "[data-testid=frame]")
     long_tasks = driver.execute_script("return window.unbgLongTasks")
-    print(f"\n== painting on a {int(rect['width'])}px-wide view of the 12 MP photo, {moves} pointer moves")
+    print(f"== painting on a {int(rect['width'])}px-wide view of the 12 MP photo, {moves} pointer moves")
     print(f"input-to-paint per pointer event: mean {frame.get_attribute('data-paint-ms-mean')} ms, "
           f"max {frame.get_attribute('data-paint-ms-max')} ms (target <= 16 ms)")
     print(f"long tasks (> 50 ms) while painting: {len(long_tasks)}"

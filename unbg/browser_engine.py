@@ -209,8 +209,8 @@ class BrowserEngine:
         ``on_preview(image_data)`` gets a quick low-resolution cut-out first, where the model allows it.
         """
         start = time.perf_counter()
+        await self._release_others(model)  # before loading: two sessions at once would not fit a phone
         session_task = self.session(model)
-        await self._release_others(model)
         progress("decode", None)
         picture = await self.decode(blob)
         decoded = time.perf_counter()
