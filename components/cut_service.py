@@ -81,9 +81,6 @@ class CutService:
             js.console.error(f"unbg: {job['name']}: {error!r}")
             actions.job_failed(store, f"Something went wrong with {job['name']}. Please try again.")
             return
-        previous = store.get("result")
-        if previous:
-            previous["cutout"].original.close()
         actions.job_done(store, {
             "cutout": cutout,
             "name": job["name"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import js
-from pyodide.ffi import to_js
+from pyodide.ffi import jsnull, to_js
 
 from unbg.browser_engine import error_code
 from unbg.errors import BadInput, UnbgError
@@ -15,8 +15,9 @@ from . import dom
 
 
 def _field(obj, name: str, default=None):
-    value = getattr(obj, name, default) if obj is not None else default
-    return default if value is None or (hasattr(js, "undefined") and value is js.undefined) else value
+    """``obj.name`` of a message, with JS undefined and null both meaning "not given"."""
+    value = getattr(obj, name, None) if obj is not None and obj is not jsnull else None
+    return default if value is None or value is jsnull else value
 
 
 class MessageApi:

@@ -62,9 +62,11 @@ class PhotoLayers:
         for canvas in (self._before, self._after):
             canvas.width, canvas.height = self.width, self.height
         self._before.getContext("2d").drawImage(cutout.original, 0, 0)
+        cutout.original.close()  # the before canvas is the photo from now on: 48 MB less at 12 MP
         self._mask = _canvas(self.width, self.height)
         context = self._mask.getContext("2d")
         context.putImageData(cutout.pixels, 0, 0)
+        cutout.pixels = None  # the mask canvas holds the alpha now; let the pixels go
         # Keep the alpha, make the colour white: the mask is then independent of the photo.
         context.globalCompositeOperation = "source-in"
         context.fillStyle = "#fff"
@@ -121,7 +123,7 @@ class PhotoLayers:
         context.rect(x0, y0, w, h)
         context.clip()  # composite modes below would otherwise clear the rest of the canvas
         context.globalCompositeOperation = "copy"
-        context.drawImage(self._cutout.original, x0, y0, w, h, x0, y0, w, h)
+        context.drawImage(self._before, x0, y0, w, h, x0, y0, w, h)
         context.globalCompositeOperation = "destination-in"
         context.drawImage(self._mask, x0, y0, w, h, x0, y0, w, h)
         context.restore()

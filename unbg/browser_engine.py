@@ -55,7 +55,7 @@ class Picture:
 class Cutout:
     """What the editor starts from: the upright photo and the model's cut-out of it."""
 
-    original: object  # ImageBitmap
+    original: object  # ImageBitmap; whoever takes the Cutout closes it
     pixels: object  # ImageData: the photo's colours with the model's alpha
     width: int
     height: int

@@ -48,5 +48,6 @@ def test_garbage_bytes_get_an_error_and_the_api_stays_usable(app):
 
     missing = app.post_cut(None)
     assert missing["type"] == "unbg:error" and missing["code"] == "bad_input"
+    assert "no image" in missing["message"]
 
     assert app.post_cut(jpeg_bytes(320, 240), model="fast")["type"] == "unbg:result"
