@@ -133,8 +133,10 @@ def test_cuts_out_the_subject(engine):
 
     cutout = engine.cutout(rgba)
     assert cutout.shape == (height, width, 4) and cutout.dtype == np.uint8
-    assert np.array_equal(cutout[..., :3], rgba[..., :3])
     assert np.array_equal(cutout[..., 3], alpha)
+    visible = alpha > 0
+    assert np.array_equal(cutout[visible][:, :3], rgba[visible][:, :3])
+    assert (~visible).any() and not cutout[~visible].any()  # nothing of the background hides under alpha 0
     assert engine._session is not None and engine._get_session() is engine._session  # loaded once
 
 

@@ -81,7 +81,8 @@ def encode_png(pixels: np.ndarray) -> bytes:
     if pixels.dtype != np.uint8 or not (pixels.ndim == 2 or (pixels.ndim == 3 and pixels.shape[2] == 4)):
         raise ValueError(f"expected uint8 [H, W] or [H, W, 4], got {pixels.dtype} {list(pixels.shape)}")
     buffer = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(pixels)).save(buffer, "PNG")
+    # Level 3: measured at 12 MP, half the time of the default 6 for the same size.
+    Image.fromarray(np.ascontiguousarray(pixels)).save(buffer, "PNG", compress_level=3)
     return buffer.getvalue()
 
 
@@ -137,8 +138,14 @@ class NativeEngine:
         return self._run("alpha", rgba)
 
     def cutout(self, rgba: np.ndarray) -> np.ndarray:
-        """The image with its background made transparent, uint8 [H, W, 4]."""
-        return self._run("cutout", rgba)
+        """The image with its background made transparent, uint8 [H, W, 4].
+
+        Fully transparent pixels are black, as in the browser's export: the old background
+        must not hide under alpha 0 (privacy), and the PNG gets about half as large.
+        """
+        cutout = self._run("cutout", rgba)
+        cutout[cutout[..., 3] == 0] = 0
+        return cutout
 
 
 def _first_line(exc: Exception) -> str:

@@ -24,6 +24,9 @@ def test_cut_returns_a_transparent_png_with_timings(app):
     assert reply["blobType"] == "image/png"
     image = Image.open(io.BytesIO(reply["png"]))
     assert image.mode == "RGBA" and image.size == (640, 480)
+    pixels = np.asarray(image)
+    hidden = pixels[..., 3] == 0
+    assert hidden.any() and not pixels[hidden].any()  # nothing of the background hides under alpha 0
     assert set(reply["timings"]) == {"decode_ms", "inference_ms", "encode_ms", "total_ms"}
     assert reply["timings"]["total_ms"] >= reply["timings"]["inference_ms"] > 0
     assert {"decode", "inference", "encode"} <= set(reply["progress"])
