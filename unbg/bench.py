@@ -100,6 +100,19 @@ new PerformanceObserver(list => window.unbgLongTasks.push(...list.getEntries().m
 """
 
 
+def bench_warm_start(driver, base_url: str, photo: bytes) -> None:
+    """A second visit: the model comes from Cache Storage; how long until the session is ready."""
+    started = time.perf_counter()
+    driver.get(base_url)
+    while driver.execute_script("return document.documentElement.dataset.state") != "ready":
+        time.sleep(0.05)
+    ready = time.perf_counter() - started
+    timings = post_cut(driver, photo, model="quality")["timings"]
+    waiting = timings["total_ms"] - timings["decode_ms"] - timings["inference_ms"] - timings["encode_ms"]
+    print(f"\n== second visit: page ready in {ready:.2f} s; model from cache + session created in ~{waiting} ms "
+          f"(target <= 500 ms); first cut {timings['total_ms']} ms")
+
+
 def bench_painting(driver, photo: bytes, workdir: Path, moves: int = 150) -> None:
     """Paint an erase stroke on a 12 MP photo in the editor: input-to-paint time and long tasks."""
     path = workdir / "paint.heic" if photo[4:8] == b"ftyp" else workdir / "paint.jpg"
@@ -178,6 +191,7 @@ def main(argv: list[str] | None = None) -> None:
                     ratio = browser[stage] / native[stage] if native[stage] else float("nan")
                     print(f"{label:<24}{stage:<14}{native[stage]:>10.0f}{browser[stage]:>12.0f}{ratio:>8.2f}")
                 print(f"{label:<24}{'peak renderer RSS':<26}{memory.take() / 2**20:>10.0f} MB")
+        bench_warm_start(driver, base_url, photos[0][1])
         bench_painting(driver, photos[-1][1], workdir)
     finally:
         memory.stop()
