@@ -177,9 +177,15 @@ def test_cancel_leaves_the_app_usable(app, photo):
 @pytest.mark.parametrize("size", [(390, 844), (1280, 900)], ids=["phone", "desktop"])
 def test_editor_screenshot(edited, size):
     """Saved to test-artifacts/ to look at; the layout must fit the viewport without sideways scrolling."""
-    edited.driver.set_window_size(*size)
-    edited.wait_for(lambda d: d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"), 5)
-    ARTIFACTS.mkdir(exist_ok=True)
-    edited.driver.execute_script("arguments[0].scrollIntoView()", edited.find("frame"))
-    edited.driver.save_screenshot(str(ARTIFACTS / f"editor-{size[0]}x{size[1]}.png"))
-    edited.driver.set_window_size(1280, 900)
+    driver = edited.driver
+    # Headless windows have a minimum width; device metrics give a true phone viewport.
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": size[0] < 600})
+    try:
+        edited.wait_for(lambda d: d.execute_script("return window.innerWidth") == size[0], 5)
+        assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+        ARTIFACTS.mkdir(exist_ok=True)
+        driver.execute_script("arguments[0].scrollIntoView()", edited.find("frame"))
+        driver.save_screenshot(str(ARTIFACTS / f"editor-{size[0]}x{size[1]}.png"))
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
