@@ -25,6 +25,8 @@ def mirror_page_state(state: dict) -> None:
     root = js.document.documentElement
     root.dataset.state = state["page"]
     root.dataset.jobsDone = str(state["jobs_done"])
+    progress = state["model_progress"]
+    root.dataset.modelProgress = "" if progress is None else str(progress)
 
 
 async def start() -> None:

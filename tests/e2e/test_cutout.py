@@ -86,3 +86,13 @@ def test_bad_files_show_a_message_and_the_next_file_works(app, tmp_path):
     assert app.state == "ready"
     assert app.error_message is None
     assert app.export("png")[0] == "whole-nobg.png"
+
+
+def test_dragging_a_file_over_the_page_starts_loading_the_model(app):
+    """Prewarm: the model loads before any file is dropped."""
+    assert app.driver.execute_script("return document.documentElement.dataset.modelProgress") == ""
+    app.driver.execute_script(
+        "document.querySelector('[data-component=dropzone]')"
+        ".dispatchEvent(new DragEvent('dragenter', {bubbles: true, cancelable: true}))")
+    app.wait_for(lambda d: d.execute_script("return document.documentElement.dataset.modelProgress") == "1.0", 120)
+    assert app.jobs_done == 0
