@@ -49,13 +49,11 @@ class BrushCanvas:
         if self._stroke_pointer is not None and not editing:
             self._abort()
 
-    def _image_point(self, event) -> tuple[float, float, float]:
-        rect = self._frame.getBoundingClientRect()
+    def _image_point(self, event, rect) -> tuple[float, float, float]:
         x, y = self._state["view"].to_image(event.clientX - rect.left, event.clientY - rect.top)
         return x, y, event.pressure
 
-    def _move_cursor(self, event) -> None:
-        rect = self._frame.getBoundingClientRect()
+    def _move_cursor(self, event, rect) -> None:
         self._cursor.style.transform = f"translate({event.clientX - rect.left}px, {event.clientY - rect.top}px)"
         dom.show(self._cursor, True)
 
@@ -73,18 +71,21 @@ class BrushCanvas:
         self._frame.setPointerCapture(event.pointerId)
         self._stroke_pointer = event.pointerId
         self._pointer_type = event.pointerType
-        self._points = [self._image_point(event)]
+        self._points = [self._image_point(event, self._frame.getBoundingClientRect())]
         self._carry = None
+        self._latency_max = self._latency_total = self._latency_count = 0  # stats per stroke
         self._paint(self._points, event)
 
     def _on_move(self, event) -> None:
-        if self._state.get("tool", "compare") != "compare":
-            self._move_cursor(event)
+        if self._state.get("tool", "compare") == "compare":
+            return
+        rect = self._frame.getBoundingClientRect()  # once per event: each call may force a layout
+        self._move_cursor(event, rect)
         if event.pointerId != self._stroke_pointer:
             return
         coalesced = event.getCoalescedEvents() if hasattr(event, "getCoalescedEvents") else None
         samples = [coalesced[i] for i in range(coalesced.length)] if coalesced and coalesced.length else [event]
-        new_points = [self._image_point(sample) for sample in samples]
+        new_points = [self._image_point(sample, rect) for sample in samples]
         segment = [self._points[-1], *new_points]
         self._points.extend(new_points)
         self._paint(segment, event)
@@ -99,10 +100,12 @@ class BrushCanvas:
         return "erase" if self._state["tool"] == "erase" else "restore"
 
     def _record_latency(self, ms: float) -> None:
-        """Input-to-paint time per pointer event, for `make bench` (read from data-*)."""
+        """Input-to-paint time per pointer event, for `make bench` (shown on the frame per stroke)."""
         self._latency_max = max(self._latency_max, ms)
         self._latency_total += ms
         self._latency_count += 1
+
+    def _publish_latency(self) -> None:
         dataset = self._frame.dataset
         dataset.paintEvents = str(self._latency_count)
         dataset.paintMsMax = f"{self._latency_max:.2f}"
@@ -117,6 +120,7 @@ class BrushCanvas:
         self._layers.paint(end_dab(self._points, radius, self._pointer_type, self._carry), self._mode(), self._state["hardness"])
         stroke = BrushStroke(self._mode(), radius, self._state["hardness"], tuple(self._points), self._pointer_type)
         self._layers.live_stroke_done(stroke)
+        self._publish_latency()
         actions.stroke_finished(self._store, stroke)
 
     def _on_cancel(self, event) -> None:

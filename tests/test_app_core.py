@@ -39,6 +39,17 @@ def test_set_notifies_only_on_change_and_batch_flushes_once():
     assert seen == [(1, 2), (5, 6)]
 
 
+def test_a_subscriber_setting_state_leaves_everyone_with_the_newest_state():
+    store = Store(view=None)
+    store.subscribe(lambda state: state["view"] is None and store.set(view="fitted"))  # like the slider's fit
+    last_seen = []
+    store.subscribe(lambda state: last_seen.append(state["view"]))
+    store.set(view=None)
+    store.set(view="zoomed")
+    store.set(view=None)
+    assert last_seen[-1] == "fitted" and store.get("view") == "fitted"
+
+
 def test_queue_is_worked_in_order_and_jobs_count_every_outcome():
     store = actions.create_store()
     actions.files_added(store, ["f1", "f2"], ["a.jpg", "b.jpg"])

@@ -130,6 +130,7 @@ def bench_painting(driver, photo: bytes, workdir: Path, moves: int = 150) -> Non
     send = lambda kind, x, y, buttons: driver.execute_cdp_cmd("Input.dispatchMouseEvent", {
         "type": kind, "x": x, "y": y, "button": "left", "buttons": buttons, "clickCount": 1})
     x0, y0 = rect["left"] + rect["width"] * 0.2, rect["top"] + rect["height"] * 0.5
+    send("mouseMoved", x0, y0, 0)  # a real mouse arrives before it presses
     send("mousePressed", x0, y0, 1)
     for i in range(moves):
         angle = i / moves * 6 * math.pi

@@ -16,6 +16,7 @@ class Store:
         self._subscribers: list[Subscriber] = []
         self._batch_depth = 0
         self._dirty = False
+        self._flushing = False
 
     @property
     def state(self) -> dict:
@@ -57,9 +58,15 @@ class Store:
                 self._flush()
 
     def _flush(self) -> None:
-        if not self._dirty:
+        # A subscriber may set state while it is told: the running flush goes round again,
+        # and every subscriber is handed the newest state, never a stale snapshot.
+        if self._flushing:
             return
-        self._dirty = False
-        state = self.state
-        for fn in list(self._subscribers):
-            fn(state)
+        self._flushing = True
+        try:
+            while self._dirty:
+                self._dirty = False
+                for fn in list(self._subscribers):
+                    fn(self.state)
+        finally:
+            self._flushing = False
