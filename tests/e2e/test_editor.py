@@ -74,15 +74,23 @@ def test_slider_follows_mouse_drag_and_keyboard(edited):
     assert handle.get_attribute("aria-valuenow") == "100"
 
 
-def test_erase_and_restore_with_mouse_then_undo(edited):
-    _, original = edited.export("png")
-    before = alpha_of(original)
-    edited.tool("erase")
-    radius = hard_brush(edited, 30)
-    a, b = (WIDTH * 0.4, HEIGHT * 0.5), (WIDTH * 0.6, HEIGHT * 0.5)
-    edited.mouse_stroke([a, (WIDTH * 0.5, HEIGHT * 0.5), b])
-    erased = alpha_of(edited.export("png")[1])
+def erase_through_the_subject(app, stroke, size: int, a, b):
+    """Erase a straight stroke a→b through the subject with a hard brush and check it.
+
+    Returns the alpha before, the alpha after and the brush radius in photo pixels.
+    """
+    before = alpha_of(app.export("png")[1])
+    app.tool("erase")
+    radius = hard_brush(app, size)
+    stroke([a, ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2), b])
+    erased = alpha_of(app.export("png")[1])
     assert_stroke_changed_exactly(before, erased, a, b, radius, 0)
+    return before, erased, radius
+
+
+def test_erase_and_restore_with_mouse_then_undo(edited):
+    a, b = (WIDTH * 0.4, HEIGHT * 0.5), (WIDTH * 0.6, HEIGHT * 0.5)
+    before, erased, radius = erase_through_the_subject(edited, edited.mouse_stroke, 30, a, b)
 
     edited.tool("restore")
     c, d = (WIDTH * 0.1, HEIGHT * 0.15), (WIDTH * 0.25, HEIGHT * 0.15)
@@ -99,13 +107,8 @@ def test_erase_and_restore_with_mouse_then_undo(edited):
 
 
 def test_erase_and_restore_with_touch(edited):
-    before = alpha_of(edited.export("png")[1])
-    edited.tool("erase")
-    radius = hard_brush(edited, 24)
     a, b = (WIDTH * 0.5, HEIGHT * 0.3), (WIDTH * 0.5, HEIGHT * 0.7)
-    edited.touch_stroke([a, (WIDTH * 0.5, HEIGHT * 0.5), b])
-    erased = alpha_of(edited.export("png")[1])
-    assert_stroke_changed_exactly(before, erased, a, b, radius, 0)
+    _, erased, radius = erase_through_the_subject(edited, edited.touch_stroke, 24, a, b)
 
     edited.tool("restore")
     edited.touch_stroke([a, b])
