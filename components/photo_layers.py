@@ -95,20 +95,22 @@ class PhotoLayers:
             self._sprites[key] = sprite
         return sprite
 
-    def paint(self, dabs, mode: str, hardness: float) -> None:
-        """Apply dabs [(x, y, r)] to the mask and recompose the cut-out where they fell."""
-        if not dabs or self._mask is None:
-            return
+    def _draw_dabs(self, dabs, mode: str, hardness: float) -> None:
+        """Stamp dabs [(x, y, r)] on the mask: erase cuts alpha away, restore adds it back."""
         context = self._mask.getContext("2d")
         context.globalCompositeOperation = "destination-out" if mode == "erase" else "source-over"
         sprite = self._sprite(hardness)
-        left = top = float("inf")
-        right = bottom = float("-inf")
         for x, y, r in dabs:
             context.drawImage(sprite, x - r, y - r, 2 * r, 2 * r)
-            left, top, right, bottom = min(left, x - r), min(top, y - r), max(right, x + r), max(bottom, y + r)
         context.globalCompositeOperation = "source-over"
-        self.compose(left, top, right, bottom)
+
+    def paint(self, dabs, mode: str, hardness: float) -> None:
+        """Apply dabs to the mask and recompose the cut-out where they fell."""
+        if not dabs or self._mask is None:
+            return
+        self._draw_dabs(dabs, mode, hardness)
+        self.compose(min(x - r for x, y, r in dabs), min(y - r for x, y, r in dabs),
+                     max(x + r for x, y, r in dabs), max(y + r for x, y, r in dabs))
 
     def compose(self, left: float, top: float, right: float, bottom: float) -> None:
         """Cut-out = photo × mask, inside the given rectangle only."""
@@ -141,12 +143,7 @@ class PhotoLayers:
         context.drawImage(self._model_mask, 0, 0)
         context.globalCompositeOperation = "source-over"
         for stroke in strokes:
-            dabs = stroke_dabs(stroke)
-            context.globalCompositeOperation = "destination-out" if stroke.mode == "erase" else "source-over"
-            sprite = self._sprite(stroke.hardness)
-            for x, y, r in dabs:
-                context.drawImage(sprite, x - r, y - r, 2 * r, 2 * r)
-        context.globalCompositeOperation = "source-over"
+            self._draw_dabs(stroke_dabs(stroke), stroke.mode, stroke.hardness)
         self._applied = strokes
         self.compose(0, 0, self.width, self.height)
 

@@ -70,6 +70,11 @@ class CutResult:
     timings: dict = field(default_factory=dict)
 
 
+def _image_data(data, width: int, height: int):
+    """An ImageData over the bytes of a Uint8Array, without copying them."""
+    return js.ImageData.new(js.Uint8ClampedArray.new(data.buffer, data.byteOffset, data.length), width, height)
+
+
 async def _read_bytes(blob, start: int, end: int) -> bytes:
     buffer = await blob.slice(start, end).arrayBuffer()
     return js.Uint8Array.new(buffer).to_bytes()
@@ -251,13 +256,12 @@ class BrowserEngine:
         small.close()
         pixels = context.getImageData(0, 0, width, height).data
         data = await self._infer(session, pixels, width, height, "cutout", PREVIEW_WORKING_SIZE)
-        return js.ImageData.new(js.Uint8ClampedArray.new(data.buffer, data.byteOffset, data.length), width, height)
+        return _image_data(data, width, height)
 
     async def cut_pixels(self, blob, model: str, progress: Progress, token: CancelToken, on_preview=None) -> Cutout:
         """Decode and cut out, keeping pixels for the editor (no file is encoded)."""
         picture, data, timings, start = await self._decode_and_infer(blob, model, "cutout", progress, token, on_preview)
-        clamped = js.Uint8ClampedArray.new(data.buffer, data.byteOffset, data.length)
-        pixels = js.ImageData.new(clamped, picture.width, picture.height)
+        pixels = _image_data(data, picture.width, picture.height)
         timings["total_ms"] = round((time.perf_counter() - start) * 1000)
         return Cutout(picture.bitmap, pixels, picture.width, picture.height, timings)
 
@@ -293,9 +297,8 @@ class BrowserEngine:
         if output == "mask":
             png = encode_png(data.to_bytes(), picture.width, picture.height, 1)
             return js.Blob.new(to_js([to_js(png)]), _js_object({"type": "image/png"}))
-        clamped = js.Uint8ClampedArray.new(data.buffer, data.byteOffset, data.length)
         canvas = js.OffscreenCanvas.new(picture.width, picture.height)
-        canvas.getContext("2d").putImageData(js.ImageData.new(clamped, picture.width, picture.height), 0, 0)
+        canvas.getContext("2d").putImageData(_image_data(data, picture.width, picture.height), 0, 0)
         return await canvas.convertToBlob(_js_object({"type": "image/png"}))
 
 
