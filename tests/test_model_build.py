@@ -34,7 +34,7 @@ def test_manifest_names_sizes_hashes_and_which_model_previews():
 def test_inputs_are_rgba_of_any_size_and_the_working_size(quality):
     inputs = {i.name: (i.type, i.shape) for i in quality.get_inputs()}
     assert inputs == {"rgba": ("tensor(uint8)", ["height", "width", 4]), "size": ("tensor(int64)", [2])}
-    assert [o.name for o in quality.get_outputs()] == ["alpha", "cutout"]
+    assert [o.name for o in quality.get_outputs()] == ["alpha", "cutout", "colour"]
 
 
 def test_quality_model_previews_at_a_low_working_size(quality):
@@ -102,3 +102,27 @@ def test_guided_filter_in_the_graph_matches_the_fast_guided_filter():
     assert np.abs(alpha.astype(int) - expected).max() <= 2
     unguided = np.round(np.clip(levelled, 0, 255))
     assert np.abs(expected - unguided).mean() > 5  # the filter does change the mask
+
+
+def test_edge_colours_lose_the_old_background():
+    # A red subject with a feathered edge over green: the edge pixels mix the two. With the
+    # stand-in model the mask is the red channel, so the alpha follows the true coverage.
+    size = 256
+    ys, xs = np.mgrid[0:size, 0:size]
+    coverage = np.clip((60 - np.hypot(xs - 128, ys - 128)) / 40 + 0.5, 0, 1)[..., None]
+    subject, background = np.array([255, 40, 40]), np.array([0, 170, 60])
+    photo = coverage * subject + (1 - coverage) * background
+    rgba = np.concatenate([np.round(photo), np.full((size, size, 1), 255)], -1).astype(np.uint8)
+    session = ort.InferenceSession(pipeline_model(_red_channel_isnet(), pivot=0.5).SerializeToString(),
+                                   providers=["CPUExecutionProvider"])
+    cutout, colour = session.run(["cutout", "colour"], {"rgba": rgba, "size": np.array([size, size], np.int64)})
+
+    alpha = cutout[..., 3]
+    edge = (alpha > 0) & (alpha < 255)
+    assert edge.sum() > 500
+    before = np.abs(rgba[..., :3].astype(float) - subject)[edge].mean()
+    after = np.abs(cutout[..., :3].astype(float) - subject)[edge].mean()
+    assert after < before / 3, (before, after)
+    solid = alpha == 255
+    assert np.array_equal(cutout[solid][:, :3], rgba[solid][:, :3])  # the opaque subject is untouched
+    assert np.array_equal(colour[..., :3], cutout[..., :3]) and (colour[..., 3] == 255).all()

@@ -134,8 +134,8 @@ def test_cuts_out_the_subject(engine):
     cutout = engine.cutout(rgba)
     assert cutout.shape == (height, width, 4) and cutout.dtype == np.uint8
     assert np.array_equal(cutout[..., 3], alpha)
-    visible = alpha > 0
-    assert np.array_equal(cutout[visible][:, :3], rgba[visible][:, :3])
+    visible, solid = alpha > 0, alpha == 255
+    assert np.array_equal(cutout[solid][:, :3], rgba[solid][:, :3])  # only the soft edge gets new colours
     assert (~visible).any() and not cutout[~visible].any()  # nothing of the background hides under alpha 0
     assert engine._session is not None and engine._get_session() is engine._session  # loaded once
 

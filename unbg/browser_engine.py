@@ -56,7 +56,8 @@ class Cutout:
     """What the editor starts from: the upright photo and the model's cut-out of it."""
 
     original: object  # ImageBitmap; whoever takes the Cutout closes it
-    pixels: object  # ImageData: the photo's colours with the model's alpha
+    pixels: object  # ImageData: the cut-out, the model's alpha with its edge colours
+    colour: object  # ImageData: the same colours, opaque (an editor's mask goes over them)
     width: int
     height: int
     timings: dict = field(default_factory=dict)
@@ -207,9 +208,9 @@ class BrowserEngine:
             raise BadInput("This HEIC file is damaged and cannot be read.")
         return Picture(target.data, width, height, await js.createImageBitmap(target))
 
-    async def _decode_and_infer(self, blob, model: str, output: str, progress: Progress, token: CancelToken,
+    async def _decode_and_infer(self, blob, model: str, outputs: list[str], progress: Progress, token: CancelToken,
                                 on_preview: Callable | None = None):
-        """Decode ``blob`` and run the model; returns (picture, output data, timings so far, start).
+        """Decode ``blob`` and run the model; returns (picture, the outputs' data, timings so far, start).
 
         ``on_preview(image_data)`` gets a quick low-resolution cut-out first, where the model allows it.
         """
@@ -231,7 +232,7 @@ class BrowserEngine:
                 preview_ms = round((time.perf_counter() - start) * 1000)
                 token.check()
             inference_start = time.perf_counter()
-            data = await self._infer(session, picture.pixels, picture.width, picture.height, output)
+            data = await self._infer(session, picture.pixels, picture.width, picture.height, outputs)
             token.check()
         except BaseException:
             picture.bitmap.close()
@@ -255,21 +256,23 @@ class BrowserEngine:
         context.drawImage(small, 0, 0)
         small.close()
         pixels = context.getImageData(0, 0, width, height).data
-        data = await self._infer(session, pixels, width, height, "cutout", PREVIEW_WORKING_SIZE)
+        (data,) = await self._infer(session, pixels, width, height, ["cutout"], PREVIEW_WORKING_SIZE)
         return _image_data(data, width, height)
 
     async def cut_pixels(self, blob, model: str, progress: Progress, token: CancelToken, on_preview=None) -> Cutout:
         """Decode and cut out, keeping pixels for the editor (no file is encoded)."""
-        picture, data, timings, start = await self._decode_and_infer(blob, model, "cutout", progress, token, on_preview)
-        pixels = _image_data(data, picture.width, picture.height)
+        picture, (cutout, colour), timings, start = await self._decode_and_infer(
+            blob, model, ["cutout", "colour"], progress, token, on_preview)
+        pixels = _image_data(cutout, picture.width, picture.height)
+        colour = _image_data(colour, picture.width, picture.height)
         timings["total_ms"] = round((time.perf_counter() - start) * 1000)
-        return Cutout(picture.bitmap, pixels, picture.width, picture.height, timings)
+        return Cutout(picture.bitmap, pixels, colour, picture.width, picture.height, timings)
 
     async def cut(self, blob, model: str, output: str, progress: Progress, token: CancelToken | None = None) -> CutResult:
         """The whole job: decode, infer, encode a PNG (cut-out with alpha, or the mask)."""
         if output not in ("cutout", "mask"):
             raise BadInput(f"Unknown output {output!r}: ask for 'cutout' or 'mask'.")
-        picture, data, timings, start = await self._decode_and_infer(blob, model, output, progress, token or CancelToken())
+        picture, (data,), timings, start = await self._decode_and_infer(blob, model, [output], progress, token or CancelToken())
         picture.bitmap.close()  # the API sends a file; only the editor needs the photo again
         progress("encode", None)
         encode_start = time.perf_counter()
@@ -279,19 +282,19 @@ class BrowserEngine:
         timings["total_ms"] = round((end - start) * 1000)
         return CutResult(png, picture.width, picture.height, timings)
 
-    async def _infer(self, session, pixels, width: int, height: int, output: str, working_size: int = MODEL_SIZE):
+    async def _infer(self, session, pixels, width: int, height: int, outputs: list[str], working_size: int = MODEL_SIZE):
+        """Run the pipeline graph; ``outputs`` are its output names (``mask`` means ``alpha``)."""
         ort = self._ort
         # A view, not a copy: the proxy worker takes the buffer, we no longer need it.
         rgba = js.Uint8Array.new(pixels.buffer, pixels.byteOffset, pixels.length)
         size = js.BigInt64Array.of(js.BigInt(working_size), js.BigInt(working_size))
         feeds = {"rgba": ort.Tensor.new("uint8", rgba, to_js([height, width, 4])), "size": ort.Tensor.new("int64", size, to_js([2]))}
-        name = "alpha" if output == "mask" else "cutout"
+        names = ["alpha" if output == "mask" else output for output in outputs]
         try:
-            results = await session.run(_js_object(feeds), to_js([name]))
+            results = await session.run(_js_object(feeds), to_js(names))
         except JsException as error:
             raise InferenceError(f"The model failed on this image ({error}).") from None
-        result = getattr(results, name)
-        return result.data
+        return [getattr(results, name).data for name in names]
 
     async def _encode(self, data, picture: Picture, output: str):
         if output == "mask":

@@ -1,8 +1,9 @@
 """Build the pipeline models from the ISNet weights of @imgly/background-removal-data.
 
-A pipeline model takes RGBA uint8 [H, W, 4] of any size and returns
-``alpha`` uint8 [H, W] and ``cutout`` uint8 [H, W, 4]: the whole path from
-pixels to mask lives in one graph, so the browser and native engines agree.
+A pipeline model takes RGBA uint8 [H, W, 4] of any size and returns ``alpha``
+uint8 [H, W], ``cutout`` uint8 [H, W, 4] and ``colour`` (the cut-out's colours,
+opaque, for an editor): the whole path from pixels to mask lives in one graph,
+so the browser and native engines agree.
 """
 
 from __future__ import annotations
@@ -31,6 +32,12 @@ PIVOT = {"medium": 0.35, "small": 0.5}
 # helped and blurred thin structures, so medium goes without.
 GUIDED = {"medium": None, "small": (8, 1e-3)}
 GRAY = (77, 150, 29)  # Rec. 601 luma weights in 1/256ths: integers, so the full-resolution guide stays exact
+# Foreground colour estimation (blur-fusion, Forte & Pitié 2021) for the semi-transparent edge:
+# box radii of its two passes, at half the working size. The wide pass works on an 8× smaller
+# copy (a box there of radius r covers 8r pixels), the narrow one in place.
+FOREGROUND_WIDE = 4
+FOREGROUND_NARROW = 3
+FOREGROUND_SHRINK = 8
 
 
 class ModelDataError(Exception):
@@ -180,12 +187,114 @@ def _guided_filter(radius: int, eps: float) -> tuple[list[onnx.NodeProto], list[
     return nodes, inits
 
 
+def _foreground() -> tuple[list[onnx.NodeProto], list[onnx.TensorProto]]:
+    """Estimate the subject's own colour F where the alpha is partial → ``unbg_rgb_out`` [H, W, 3].
+
+    A semi-transparent pixel of the photo is I = αF + (1 − α)B: it carries the old background B.
+    Blur-fusion solves for F from blurred estimates of F and B around it, twice (a wide pass,
+    then a narrow one seeded with the first), at half the working size with the mask that the
+    alpha comes from. F is then resized to full size (it is smooth where it matters) and used
+    only where 0 < alpha < 255; everywhere else the photo's pixels are kept as they are.
+    """
+    p = PREFIX
+    n = helper.make_node
+    inits = [
+        _const("fg_two", [2, 2]),
+        _const("fg_eps", 1e-4, np.float32),
+        _const("fg_one_f", 1.0, np.float32),
+        _const("fg_unit", 1 / 255, np.float32),
+        _const("fg_255", 255, np.float32),
+        _const("fg_stack_channels", [1, 7]),
+        _const("fg_three", [3]),
+        _const("u8_zero", 0, np.uint8),
+        _const("u8_full", 255, np.uint8),
+        _const("fg_split", [1, 3, 3]),
+    ]
+    shrink, wide, narrow = FOREGROUND_SHRINK, FOREGROUND_WIDE, FOREGROUND_NARROW
+
+    def box(x: str, out: str, radius: int) -> list[onnx.NodeProto]:
+        k = 2 * radius + 1
+        return [
+            n("AveragePool", [x], [out + "_h"], kernel_shape=[k, 1], pads=[radius, 0, radius, 0], count_include_pad=0),
+            n("AveragePool", [out + "_h"], [out], kernel_shape=[1, k], pads=[0, radius, 0, radius], count_include_pad=0),
+        ]
+
+    def fuse(stack: str, image: str, alpha: str, tag: str) -> list[onnx.NodeProto]:
+        """From the blurred stack [α, Fα, B(1 − α)]: F = F̄ + α(I − αF̄ − (1 − α)B̄), and B̄."""
+        t = p + tag
+        return [
+            n("Split", [stack, p + "fg_split"], [t + "_a", t + "_fa", t + "_b1a"], axis=1),
+            n("Add", [t + "_a", p + "fg_eps"], [t + "_a_eps"]),
+            n("Div", [t + "_fa", t + "_a_eps"], [t + "_f"]),
+            n("Sub", [p + "fg_one_f", t + "_a"], [t + "_1a"]),
+            n("Add", [t + "_1a", p + "fg_eps"], [t + "_1a_eps"]),
+            n("Div", [t + "_b1a", t + "_1a_eps"], [t + "_b"]),
+            n("Mul", [alpha, t + "_f"], [t + "_af"]),
+            n("Mul", [p + "fg_inv_alpha", t + "_b"], [t + "_ib"]),
+            n("Sub", [image, t + "_af"], [t + "_r1"]),
+            n("Sub", [t + "_r1", t + "_ib"], [t + "_residual"]),
+            n("Mul", [alpha, t + "_residual"], [t + "_correction"]),
+            n("Add", [t + "_f", t + "_correction"], [t + "_f_raw"]),
+            n("Clip", [t + "_f_raw", p + "zero", p + "fg_one_f"], [t + "_fg"]),
+        ]
+
+    nodes = [
+        n("Div", ["size", p + "fg_two"], [p + "fg_hw"]),
+        n("Concat", [p + "one", p + "fg_hw", p + "four"], [p + "fg_rgba_size"], axis=0),
+        n("Concat", [p + "batch_channel", p + "fg_hw"], [p + "fg_size"], axis=0),
+        n("Concat", [p + "fg_stack_channels", p + "fg_hw"], [p + "fg_stack_size"], axis=0),
+        # The photo I and the alpha A at half the working size, in 0..1, [1, C, h, w].
+        n("Resize", [p + "small", "", "", p + "fg_rgba_size"], [p + "fg_rgba"], mode="linear",
+          coordinate_transformation_mode="half_pixel"),
+        n("Slice", [p + "fg_rgba", p + "rgb_start", p + "rgb_end", p + "axis_last"], [p + "fg_rgb"]),
+        n("Cast", [p + "fg_rgb"], [p + "fg_rgb_f"], to=TensorProto.FLOAT),
+        n("Mul", [p + "fg_rgb_f", p + "fg_unit"], [p + "fg_rgb_unit"]),
+        n("Transpose", [p + "fg_rgb_unit"], [p + "fg_I"], perm=[0, 3, 1, 2]),
+        n("Resize", [p + "levelled", "", "", p + "fg_size"], [p + "fg_alpha_255"], mode="linear",
+          coordinate_transformation_mode="half_pixel"),
+        n("Clip", [p + "fg_alpha_255", p + "zero", p + "to_255"], [p + "fg_alpha_clipped"]),
+        n("Mul", [p + "fg_alpha_clipped", p + "fg_unit"], [p + "fg_A"]),
+        n("Sub", [p + "fg_one_f", p + "fg_A"], [p + "fg_inv_alpha"]),
+        # Wide pass: F = B = I, blurred on an 8× smaller copy and resized back.
+        n("Mul", [p + "fg_I", p + "fg_A"], [p + "w_fa_in"]),
+        n("Mul", [p + "fg_I", p + "fg_inv_alpha"], [p + "w_b1a_in"]),
+        n("Concat", [p + "fg_A", p + "w_fa_in", p + "w_b1a_in"], [p + "w_stack"], axis=1),
+        n("AveragePool", [p + "w_stack"], [p + "w_stack_small"], kernel_shape=[shrink, shrink], strides=[shrink, shrink]),
+        *box(p + "w_stack_small", p + "w_blur_small", wide),
+        n("Resize", [p + "w_blur_small", "", "", p + "fg_stack_size"], [p + "w_blur"], mode="linear",
+          coordinate_transformation_mode="half_pixel"),
+        *fuse(p + "w_blur", p + "fg_I", p + "fg_A", "w"),
+        # Narrow pass, seeded with the wide pass's F and B̄.
+        n("Mul", [p + "w_fg", p + "fg_A"], [p + "n_fa_in"]),
+        n("Mul", [p + "w_b", p + "fg_inv_alpha"], [p + "n_b1a_in"]),
+        n("Concat", [p + "fg_A", p + "n_fa_in", p + "n_b1a_in"], [p + "n_stack"], axis=1),
+        *box(p + "n_stack", p + "n_blur", narrow),
+        *fuse(p + "n_blur", p + "fg_I", p + "fg_A", "n"),
+        # F to uint8 [H, W, 3] at full size, used where the alpha is partial.
+        n("Mul", [p + "n_fg", p + "fg_255"], [p + "fg_255_nchw"]),
+        n("Round", [p + "fg_255_nchw"], [p + "fg_rounded"]),
+        n("Cast", [p + "fg_rounded"], [p + "fg_u8_nchw"], to=TensorProto.UINT8),
+        n("Transpose", [p + "fg_u8_nchw"], [p + "fg_u8"], perm=[0, 2, 3, 1]),
+        n("Concat", [p + "one", p + "hw", p + "fg_three"], [p + "fg_full_size"], axis=0),
+        n("Resize", [p + "fg_u8", "", "", p + "fg_full_size"], [p + "fg_full_4d"], mode="linear",
+          coordinate_transformation_mode="half_pixel"),
+        n("Squeeze", [p + "fg_full_4d", p + "axis0"], [p + "fg_full"]),
+        n("Greater", ["alpha", p + "u8_zero"], [p + "above_zero"]),
+        n("Less", ["alpha", p + "u8_full"], [p + "below_full"]),
+        n("And", [p + "above_zero", p + "below_full"], [p + "partial"]),
+        n("Unsqueeze", [p + "partial", p + "axis_last"], [p + "partial_hw1"]),
+        n("Where", [p + "partial_hw1", p + "fg_full", p + "rgb"], [p + "rgb_out"]),
+    ]
+    return nodes, inits
+
+
 def pipeline_model(isnet: onnx.ModelProto, pivot: float = 0.5,
-                   guided: tuple[int, float] | None = None) -> onnx.ModelProto:
-    """Wrap ISNet in pre- and post-processing: RGBA uint8 in, alpha and cut-out out.
+                   guided: tuple[int, float] | None = None, foreground: bool = True) -> onnx.ModelProto:
+    """Wrap ISNet in pre- and post-processing: RGBA uint8 in; alpha, cut-out and colour out.
 
     ``pivot`` is the mask value that becomes alpha 0.5 (see GAIN and PIVOT); ``guided`` is
-    (radius, eps) of a guided filter on the mask, or None (see GUIDED).
+    (radius, eps) of a guided filter on the mask, or None (see GUIDED); ``foreground`` estimates
+    the subject's colour on the semi-transparent edge (see _foreground).
     """
     p = PREFIX
     n = helper.make_node
@@ -208,6 +317,7 @@ def pipeline_model(isnet: onnx.ModelProto, pivot: float = 0.5,
         _const("levels_offset", 255 * (0.5 - GAIN * pivot), np.float32),
         _const("to_255", 255, np.float32),
         _const("zero", 0, np.float32),
+        _const("u8_opaque", 255, np.uint8),
     ]
     pre = [
         # Shrink while still uint8 [1, H, W, 4]: a 12 MP photo never becomes float.
@@ -244,7 +354,18 @@ def pipeline_model(isnet: onnx.ModelProto, pivot: float = 0.5,
         n("Squeeze", [p + "alpha_4d", p + "axes01"], ["alpha"]),
         n("Slice", ["rgba", p + "rgb_start", p + "rgb_end", p + "axis_last"], [p + "rgb"]),
         n("Unsqueeze", ["alpha", p + "axis_last"], [p + "alpha_hw1"]),
-        n("Concat", [p + "rgb", p + "alpha_hw1"], ["cutout"], axis=-1),
+    ]
+    if foreground:
+        fg_nodes, fg_inits = _foreground()
+        post += fg_nodes
+        inits += fg_inits
+    colour = p + ("rgb_out" if foreground else "rgb")
+    post += [
+        n("Concat", [colour, p + "alpha_hw1"], ["cutout"], axis=-1),
+        # The same colours, opaque: what an editor paints its own mask over.
+        n("Concat", [p + "hw", p + "one"], [p + "hw1"], axis=0),
+        n("Expand", [p + "u8_opaque", p + "hw1"], [p + "opaque"]),
+        n("Concat", [colour, p + "opaque"], ["colour"], axis=-1),
     ]
     body, divisors = _resolution_free(_needed_nodes(isnet.graph, ["output"]))
     inits += divisors
@@ -260,6 +381,7 @@ def pipeline_model(isnet: onnx.ModelProto, pivot: float = 0.5,
         [
             helper.make_tensor_value_info("alpha", TensorProto.UINT8, ["height", "width"]),
             helper.make_tensor_value_info("cutout", TensorProto.UINT8, ["height", "width", 4]),
+            helper.make_tensor_value_info("colour", TensorProto.UINT8, ["height", "width", 4]),
         ],
         initializer=inits + weights,
     )

@@ -140,6 +140,8 @@ class NativeEngine:
     def cutout(self, rgba: np.ndarray) -> np.ndarray:
         """The image with its background made transparent, uint8 [H, W, 4].
 
+        On the soft edge the colours are the subject's own, without the old background's tint.
+
         Fully transparent pixels are black, as in the browser's export: the old background
         must not hide under alpha 0 (privacy), and the PNG gets about half as large.
         """
