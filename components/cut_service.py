@@ -61,7 +61,8 @@ class CutService:
         self._cancelled = asyncio.get_running_loop().create_future()
         actions.job_started(store, job["id"], job["name"])
         progress = lambda stage, value: actions.stage_changed(store, stage)
-        work = asyncio.ensure_future(self._cut_pixels(job["file"], store.get("model"), progress, self._token))
+        model = store.get("model")
+        work = asyncio.ensure_future(self._cut_pixels(job["file"], model, progress, self._token))
         # A cancel answers at once; the model finishes its current run in its worker and
         # the next job waits for it, but the page is usable meanwhile.
         await asyncio.wait([work, self._cancelled], return_when=asyncio.FIRST_COMPLETED)
@@ -84,6 +85,7 @@ class CutService:
         actions.job_done(store, {
             "cutout": cutout,
             "name": job["name"],
+            "model": model,
             "width": cutout.width,
             "height": cutout.height,
             "timings": cutout.timings,

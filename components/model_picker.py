@@ -1,28 +1,62 @@
-"""Choose between the quality and the fast model, with honest download sizes."""
+"""Choose between the quality and the fast model, with honest download sizes and speeds."""
 
 from __future__ import annotations
 
+import json
+
+import js
+from pyodide.ffi import JsException
+
 from unbg import actions
+from unbg.speed import remember, speed_label
 
 from . import dom
+
+SPEED_KEY = "unbg-inference-ms"  # localStorage: each model's inference time on this device
+
+
+def _load_measured() -> dict:
+    try:
+        value = json.loads(js.localStorage.getItem(SPEED_KEY) or "{}")
+        return value if isinstance(value, dict) else {}
+    except (ValueError, JsException):  # storage blocked (some iframes) or garbled: start afresh
+        return {}
 
 
 class ModelPicker:
     def __init__(self, root, store, manifest: dict) -> None:
         self._root = root
         self._store = store
-        for name, entry in manifest.items():
-            option = dom.find(f"option[value={name}]", root)
-            option.textContent = f"{entry['label'].split(' (')[0]} · {entry['bytes'] / 1e6:.0f} MB"
+        self._manifest = manifest
+        self._measured = _load_measured()
+        self._result = None
+        self._label()
         self._events = dom.Disposables()
         self._events.listen(root, "change", self._on_change)
         self._events.add(store.subscribe(self._render))
+
+    def _label(self) -> None:
+        for name, entry in self._manifest.items():
+            option = dom.find(f"option[value={name}]", self._root)
+            title = entry["label"].split(" (")[0]
+            option.textContent = f"{title} · {entry['bytes'] / 1e6:.0f} MB · {speed_label(name, self._measured)}"
 
     def _on_change(self, event) -> None:
         actions.choose_model(self._store, self._root.value)
 
     def _render(self, state: dict) -> None:
         self._root.value = state["model"]
+        result = state["result"]
+        if result is not None and result is not self._result:
+            self._result = result
+            inference_ms = result["timings"].get("inference_ms")
+            if inference_ms and result.get("model") in self._manifest:
+                self._measured = remember(self._measured, result["model"], inference_ms)
+                try:
+                    js.localStorage.setItem(SPEED_KEY, json.dumps(self._measured))
+                except JsException:
+                    pass  # storage blocked: the label still updates for this visit
+                self._label()
 
     def dispose(self) -> None:
         self._events.dispose()

@@ -186,3 +186,17 @@ def test_pyscript_config_ships_every_module_the_page_imports():
     missing = {f"./{p.relative_to(ROOT)}" for p in seen} - shipped
     assert not missing, f"add to pyscript.toml [files]: {sorted(missing)}"
     assert "./components/dom.py" in shipped and "./unbg/brush.py" in shipped
+
+
+def test_speed_labels_say_what_was_measured_here_else_estimate_else_compare():
+    from unbg.speed import remember, speed_label
+
+    assert speed_label("fast", {}) == "about 2× faster"
+    assert speed_label("quality", {}) == "best edges"
+    measured = remember({}, "quality", 12_400)
+    assert speed_label("quality", measured) == "~12 s here"
+    assert speed_label("fast", measured) == "~6 s here (estimate)"
+    measured = remember(measured, "fast", 2_000)
+    assert speed_label("fast", measured) == "~2.0 s here"
+    measured = remember(measured, "fast", 3_000)  # one slower photo moves the label only part way
+    assert measured["fast"] == 2_300

@@ -24,7 +24,7 @@ def initial_state() -> dict:
         "model_progress": None,  # 0..1 while the model downloads
         "stage": None,  # one of STAGES while a job runs
         "job_name": None,
-        "result": None,  # dict(url, name, width, height, timings) of the last cut-out
+        "result": None,  # dict(cutout, name, model, width, height, timings) of the last cut-out
         "error": None,  # a message a person can act on
         "jobs_done": 0,  # finished jobs, successful or not: what tests wait on
         "queue": (),  # files waiting, as dicts(id, name, file), worked through in order

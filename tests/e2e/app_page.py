@@ -67,6 +67,9 @@ class AppPage:
     def choose_model(self, name: str) -> None:
         Select(self.find("model")).select_by_value(name)
 
+    def model_label(self, name: str) -> str:
+        return self.find("model").find_element(By.CSS_SELECTOR, f"option[value={name}]").get_attribute("textContent")
+
     @property
     def error_message(self) -> str | None:
         element = self.driver.find_element(By.CSS_SELECTOR, "[data-component=error]")

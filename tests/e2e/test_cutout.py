@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import numpy as np
 import pytest
@@ -55,6 +56,9 @@ def test_picked_photo_is_cut_out_like_the_native_engine(app, native, tmp_path, f
     timings = app.result_timings
     assert 0 < timings["preview_ms"] < timings["total_ms"]
     assert not app.find("preview").is_displayed()
+    # The picker now tells how long the model took on this device, next to its download size.
+    assert re.fullmatch(r"Quality · \d+ MB · ~\d+(\.\d)? s here", app.model_label("quality")), app.model_label("quality")
+    assert re.search(r"s here( \(estimate\))?$", app.model_label("fast")), app.model_label("fast")
     name, png = app.export("png")
     assert name == "product shot-nobg.png"
     cutout = Image.open(io.BytesIO(png))
