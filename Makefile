@@ -30,4 +30,4 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 clean:
-	rm -rf assets/vendor assets/models assets/source node_modules $(VENV)
+	rm -rf assets/vendor assets/models assets/source node_modules $(VENV) .cache

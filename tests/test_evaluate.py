@@ -108,3 +108,19 @@ def test_eval_command(tmp_path, capsys):
 def test_eval_without_sets(tmp_path, capsys):
     assert main(["eval", str(tmp_path)]) == 1
     assert "no set here" in capsys.readouterr().err
+
+
+def test_edge_colour_error_compares_the_soft_edge_with_the_subject_colour():
+    from unbg.evaluate import edge_colour_error
+
+    photo = np.zeros((40, 40, 4), np.uint8)
+    photo[..., 0] = 220  # a red subject
+    matte = np.tile(np.linspace(0, 1, 40, dtype=np.float32), (40, 1))  # a soft ramp, left to right
+    alpha = np.round(matte * 255).astype(np.uint8)[..., None]
+    keeps_the_photo = lambda rgba: np.concatenate([rgba[..., :3], alpha], -1)
+    ours, photo_colours = edge_colour_error(keeps_the_photo, photo, matte)
+    assert ours == pytest.approx(photo_colours) and photo_colours > 0.05
+    knows_the_subject = lambda rgba: np.concatenate([photo[..., :3], alpha], -1)
+    ours, photo_colours = edge_colour_error(knows_the_subject, photo, matte)
+    assert ours == 0 and photo_colours > 0.05
+    assert edge_colour_error(keeps_the_photo, photo, (matte > 0.5).astype(np.float32)) is None

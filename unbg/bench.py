@@ -149,6 +149,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Native engine and browser side by side.")
     parser.add_argument("--models", default="quality,fast")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-eval", action="store_true", help=f"skip the quality measurement on {EVAL}")
     args = parser.parse_args(argv)
 
     workdir = Path(tempfile.mkdtemp(prefix="unbg-bench-"))
@@ -199,6 +200,12 @@ def main(argv: list[str] | None = None) -> None:
         chromium.quit()
         server.shutdown()
         shutil.rmtree(workdir, ignore_errors=True)
+    if EVAL.is_dir() and not args.no_eval:
+        from .evaluate import evaluate
+
+        for model in args.models.split(","):
+            print(f"\n== quality of {model} on {EVAL}")
+            evaluate(EVAL, model)
 
 
 if __name__ == "__main__":

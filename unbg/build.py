@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NODE = ROOT / "node_modules"
 VENDOR = ROOT / "assets" / "vendor"
 MODEL_DATA = NODE / "@imgly" / "background-removal-data" / "dist"
+CACHE = ROOT / ".cache"  # downloads the build needs once (the calibration photos' wheel)
 
 # What the page loads, by vendor folder: (package folder, files).
 RUNTIME = {
@@ -55,13 +56,15 @@ def copy_runtime() -> int:
 
 
 def _model_inputs_digest() -> str:
-    builder = Path(__file__).with_name("model_build.py").read_bytes()
+    here = Path(__file__).parent
+    builder = b"".join((here / name).read_bytes() for name in ("model_build.py", "quantize.py", "models.py"))
     return hashlib.sha256((MODEL_DATA / "resources.json").read_bytes() + builder).hexdigest()
 
 
 def build_models() -> list[str]:
     """Build every pipeline model whose inputs changed; returns the names built."""
     from .model_build import build_pipeline  # onnx is a build-time dependency only
+    from .quantize import calibration_photos
 
     out_dir = ROOT / MODEL_DIR
     stamp_file = out_dir / "build-stamp.json"
@@ -73,7 +76,7 @@ def build_models() -> list[str]:
         stamp = stamps.get(choice.name, {})
         if out.exists() and stamp.get("inputs") == digest:
             continue
-        resizable = build_pipeline(MODEL_DATA, choice.isnet, out)
+        resizable = build_pipeline(MODEL_DATA, choice, out, lambda: calibration_photos(CACHE / "calibration"))
         stamps[choice.name] = {"inputs": digest, "sha256": hashlib.sha256(out.read_bytes()).hexdigest(), "resizable": resizable}
         built.append(choice.name)
     out_dir.mkdir(parents=True, exist_ok=True)

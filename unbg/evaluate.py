@@ -11,11 +11,14 @@ import math
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
 BETA2 = 0.3  # beta² of the F-measure: precision weighs more than recall, as in saliency papers
 BOUNDARY_TOLERANCE = 0.0075  # of the image diagonal
+EDGE_BACKGROUND = (0, 200, 60)  # the saturated green behind the edge-colour test
+SOFT = 0.02  # a matte value above this and below 1 − this is a soft (semi-transparent) edge
 
 
 def mae(a: np.ndarray, g: np.ndarray) -> float:
@@ -100,6 +103,34 @@ def score(a: np.ndarray, g: np.ndarray) -> dict[str, float]:
     return {"mae": mae(a, g), "sad": sad(a, g), "iou": iou(a, g), "f_beta": f_beta(a, g), "boundary_f": boundary_f(a, g)}
 
 
+def edge_colour_error(cutout: Callable[[np.ndarray], np.ndarray], photo: np.ndarray,
+                      matte: np.ndarray) -> tuple[float, float] | None:
+    """How much of an old background the soft edge of a cut-out still carries.
+
+    The photo's colours, taken as the subject's own colour F, are laid over saturated green
+    with the ground-truth matte a: I = aF + (1 − a)·green. Where both the matte and the
+    cut-out of I are semi-transparent, the cut-out's colour is compared with F, weighted by
+    its alpha (that is how much of it shows on a new background). The same is measured for
+    I's own colours: what a cut-out that keeps the photo's pixels would show.
+    Returns (cut-out, photo colours) as mean absolute errors in 0..1, or None without a soft edge.
+    """
+    soft = (matte > SOFT) & (matte < 1 - SOFT)
+    if soft.mean() < 0.001:  # a binary mask: nothing to measure
+        return None
+    subject = photo[..., :3].astype(np.float32)
+    a = matte[..., None]
+    composite = np.round(a * subject + (1 - a) * np.array(EDGE_BACKGROUND, np.float32))
+    rgba = np.concatenate([composite, np.full(matte.shape + (1,), 255, np.float32)], -1).astype(np.uint8)
+    result = cutout(rgba)
+    alpha = result[..., 3].astype(np.float32) / 255
+    edge = soft & (alpha > 0) & (alpha < 1)
+    if not edge.any():
+        return None
+    shown = alpha[edge][:, None]
+    error = lambda colours: float(np.mean(shown * np.abs(colours - subject[edge]))) / 255
+    return error(result[edge][:, :3]), error(composite[edge])
+
+
 def find_sets(data_dir: Path) -> list[Path]:
     """``data_dir`` if it is a set (has images/ and masks/), else its subfolders that are."""
     def is_set(path: Path) -> bool:
@@ -156,6 +187,7 @@ def evaluate(data_dir: Path, model: str, limit: int | None = None) -> int:
         print(f"unbg: {exc}", file=sys.stderr)
         return 1
     everything: list[dict[str, float]] = []
+    edge_errors: list[tuple[float, float]] = []
     failures = 0
     for set_dir in sets:
         print(f"\n{set_dir.name} ({model})\n{HEADER}")
@@ -166,13 +198,17 @@ def evaluate(data_dir: Path, model: str, limit: int | None = None) -> int:
                 began = time.perf_counter()
                 alpha = engine.alpha(rgba)
                 seconds = time.perf_counter() - began
-                metrics = score(alpha.astype(np.float32) / 255, load_mask(mask_path))
+                matte = load_mask(mask_path)
+                metrics = score(alpha.astype(np.float32) / 255, matte)
+                colours = edge_colour_error(engine.cutout, rgba, matte)
             except (BadInput, InferenceError, ValueError, OSError) as exc:
                 print(f"unbg: {image_path}: {exc}", file=sys.stderr)
                 failures += 1
                 continue
             metrics["seconds"] = seconds
             results.append(metrics)
+            if colours is not None:
+                edge_errors.append(colours)
             print(_row(image_path.stem, f"{alpha.shape[1]}×{alpha.shape[0]}", metrics), flush=True)
         if results:
             print(_row(f"mean of {len(results)}", "", _mean(results)))
@@ -181,4 +217,8 @@ def evaluate(data_dir: Path, model: str, limit: int | None = None) -> int:
         m = _mean(everything)
         print(f"\nall {len(everything)} images ({model}): MAE {m['mae']:.4f}  SAD {m['sad']:.2f}  "
               f"IoU {m['iou']:.3f}  Fβ {m['f_beta']:.3f}  boundary F {m['boundary_f']:.3f}  {m['seconds']:.2f} s/image")
+    if edge_errors:
+        ours, photo = np.mean(edge_errors, axis=0)
+        print(f"edge colour error over green, {len(edge_errors)} soft mattes: {ours:.4f} "
+              f"(the photo's own colours: {photo:.4f})")
     return 1 if failures or not everything else 0

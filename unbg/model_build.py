@@ -11,27 +11,22 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Callable
 
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 import numpy as np
 
-from .models import MODEL_SIZE
+from .models import MODEL_SIZE, ModelChoice
 
 OPSET = 18  # Resize with antialias needs 18; ISNet itself is opset 15 and unchanged by it
 PREFIX = "unbg_"
 # Levels on ISNet's mask m: alpha = (m - pivot) * GAIN + 0.5, clipped to 0..1. Measured with
 # `python -m unbg eval` on ../shared/eval: the gain firms up soft edges and faint fine structure
-# (MAE 0.065 → 0.053 with medium); medium marks thin foreground weakly, so its pivot sits lower.
+# (MAE 0.065 → 0.053); ISNet medium marks thin foreground weakly, so the pivot sits below 0.5.
 GAIN = 3.0
-PIVOT = {"medium": 0.35, "small": 0.5}
-# Edge-aware refinement of the mask with a fast guided filter (He et al.), per ISNet model: radius
-# and eps at half the working size (eps for a gray guide in 0..1), or None for none. Measured
-# with `python -m unbg eval`: it snaps small's coarse edges to the photo; on medium it barely
-# helped and blurred thin structures, so medium goes without.
-GUIDED = {"medium": None, "small": (8, 1e-3)}
-GRAY = (77, 150, 29)  # Rec. 601 luma weights in 1/256ths: integers, so the full-resolution guide stays exact
+PIVOT = 0.35
 # Foreground colour estimation (blur-fusion, Forte & Pitié 2021) for the semi-transparent edge:
 # box radii of its two passes, at half the working size. The wide pass works on an 8× smaller
 # copy (a box there of radius r covers 8r pixels), the narrow one in place.
@@ -113,78 +108,6 @@ def _resolution_free(nodes: list[onnx.NodeProto]) -> tuple[list[onnx.NodeProto],
 
 def _const(name: str, value, dtype=np.int64) -> onnx.TensorProto:
     return numpy_helper.from_array(np.asarray(value, dtype=dtype), PREFIX + name)
-
-
-def _guided_filter(radius: int, eps: float) -> tuple[list[onnx.NodeProto], list[onnx.TensorProto]]:
-    """Fast guided filter: the levelled 1024² mask → ``unbg_full_255`` [1, 1, H, W] float.
-
-    The linear coefficients a, b (q = a·I + b) come from the mask and a gray guide I at half the
-    working size, with box filters as separable AveragePools (count_include_pad=0 is He's
-    normalisation at the borders); a and b are box-smoothed, resized to H×W and applied to the
-    full-resolution gray guide. That guide comes straight from uint8 by MatMulInteger, so the
-    photo is never float at full resolution: only a few [H, W] float planes exist.
-    The filter is affine in the mask, so levelling first equals levelling its result.
-    """
-    p = PREFIX
-    n = helper.make_node
-    g = 255 * sum(GRAY)  # the integer guide's full scale
-    inits = [
-        _const("two", [2, 2]),
-        _const("gray_u8", np.array([*GRAY, 0], np.uint8).reshape(4, 1), np.uint8),
-        _const("gray_f", np.array([*GRAY, 0], np.float32).reshape(4, 1) / g, np.float32),
-        _const("gf_eps", eps, np.float32),
-        _const("gf_unscale", 1 / g, np.float32),
-    ]
-    k, pad = 2 * radius + 1, radius
-
-    def box(x: str, out: str) -> list[onnx.NodeProto]:
-        return [
-            n("AveragePool", [x], [out + "_h"], kernel_shape=[k, 1], pads=[pad, 0, pad, 0], count_include_pad=0),
-            n("AveragePool", [out + "_h"], [out], kernel_shape=[1, k], pads=[0, pad, 0, pad], count_include_pad=0),
-        ]
-
-    nodes = [
-        n("Div", ["size", p + "two"], [p + "gf_hw"]),
-        n("Concat", [p + "one", p + "gf_hw", p + "four"], [p + "gf_rgba_size"], axis=0),
-        n("Concat", [p + "batch_channel", p + "gf_hw"], [p + "gf_size"], axis=0),
-        # Guide at the coefficient size, from the uint8 working-size image: [1, 1, h, w] in 0..1.
-        n("Resize", [p + "small", "", "", p + "gf_rgba_size"], [p + "gf_rgba"], mode="linear",
-          coordinate_transformation_mode="half_pixel"),
-        n("Cast", [p + "gf_rgba"], [p + "gf_rgba_f"], to=TensorProto.FLOAT),
-        n("MatMul", [p + "gf_rgba_f", p + "gray_f"], [p + "gf_gray_nhwc"]),
-        n("Transpose", [p + "gf_gray_nhwc"], [p + "I"], perm=[0, 3, 1, 2]),
-        n("Resize", [p + "levelled", "", "", p + "gf_size"], [p + "P"], mode="linear",
-          coordinate_transformation_mode="half_pixel"),
-        n("Mul", [p + "I", p + "I"], [p + "II"]),
-        n("Mul", [p + "I", p + "P"], [p + "IP"]),
-        n("Concat", [p + "I", p + "P", p + "II", p + "IP"], [p + "stats"], axis=1),
-        *box(p + "stats", p + "means"),
-        n("Split", [p + "means"], [p + "mean_I", p + "mean_P", p + "mean_II", p + "mean_IP"], axis=1, num_outputs=4),
-        n("Mul", [p + "mean_I", p + "mean_I"], [p + "mean_I2"]),
-        n("Sub", [p + "mean_II", p + "mean_I2"], [p + "var_I"]),
-        n("Mul", [p + "mean_I", p + "mean_P"], [p + "mean_I_mean_P"]),
-        n("Sub", [p + "mean_IP", p + "mean_I_mean_P"], [p + "cov_IP"]),
-        n("Add", [p + "var_I", p + "gf_eps"], [p + "var_eps"]),
-        n("Div", [p + "cov_IP", p + "var_eps"], [p + "a"]),
-        n("Mul", [p + "a", p + "mean_I"], [p + "a_mean_I"]),
-        n("Sub", [p + "mean_P", p + "a_mean_I"], [p + "b"]),
-        n("Concat", [p + "a", p + "b"], [p + "ab"], axis=1),
-        *box(p + "ab", p + "mean_ab"),
-        n("Split", [p + "mean_ab"], [p + "mean_a_unit", p + "mean_b"], axis=1, num_outputs=2),
-        # a is per unit of the 0..1 guide; the full-resolution guide counts in 1/g steps.
-        n("Mul", [p + "mean_a_unit", p + "gf_unscale"], [p + "mean_a"]),
-        # Full resolution: q = a·I + b, one float plane at a time.
-        n("MatMulInteger", ["rgba", p + "gray_u8"], [p + "full_gray_i32"]),
-        n("Cast", [p + "full_gray_i32"], [p + "full_gray_hw1"], to=TensorProto.FLOAT),
-        n("Reshape", [p + "full_gray_hw1", p + "full_size"], [p + "full_gray"]),
-        n("Resize", [p + "mean_a", "", "", p + "full_size"], [p + "full_a"], mode="linear",
-          coordinate_transformation_mode="half_pixel"),
-        n("Mul", [p + "full_a", p + "full_gray"], [p + "full_aI"]),
-        n("Resize", [p + "mean_b", "", "", p + "full_size"], [p + "full_b"], mode="linear",
-          coordinate_transformation_mode="half_pixel"),
-        n("Add", [p + "full_aI", p + "full_b"], [p + "full_255"]),
-    ]
-    return nodes, inits
 
 
 def _foreground() -> tuple[list[onnx.NodeProto], list[onnx.TensorProto]]:
@@ -288,12 +211,10 @@ def _foreground() -> tuple[list[onnx.NodeProto], list[onnx.TensorProto]]:
     return nodes, inits
 
 
-def pipeline_model(isnet: onnx.ModelProto, pivot: float = 0.5,
-                   guided: tuple[int, float] | None = None, foreground: bool = True) -> onnx.ModelProto:
+def pipeline_model(isnet: onnx.ModelProto, pivot: float = PIVOT, foreground: bool = True) -> onnx.ModelProto:
     """Wrap ISNet in pre- and post-processing: RGBA uint8 in; alpha, cut-out and colour out.
 
-    ``pivot`` is the mask value that becomes alpha 0.5 (see GAIN and PIVOT); ``guided`` is
-    (radius, eps) of a guided filter on the mask, or None (see GUIDED); ``foreground`` estimates
+    ``pivot`` is the mask value that becomes alpha 0.5 (see GAIN and PIVOT); ``foreground`` estimates
     the subject's colour on the semi-transparent edge (see _foreground).
     """
     p = PREFIX
@@ -339,14 +260,9 @@ def pipeline_model(isnet: onnx.ModelProto, pivot: float = 0.5,
         n("Mul", ["output", p + "levels_scale"], [p + "gained"]),
         n("Add", [p + "gained", p + "levels_offset"], [p + "levelled"]),
     ]
-    if guided is None:
-        post.append(n("Resize", [p + "levelled", "", "", p + "full_size"], [p + "full_255"], mode="linear",
-                      coordinate_transformation_mode="half_pixel"))
-    else:
-        gf_nodes, gf_inits = _guided_filter(*guided)
-        post += gf_nodes
-        inits += gf_inits
     post += [
+        n("Resize", [p + "levelled", "", "", p + "full_size"], [p + "full_255"], mode="linear",
+          coordinate_transformation_mode="half_pixel"),
         n("Clip", [p + "full_255", p + "zero", p + "to_255"], [p + "clipped"]),
         # Round first: Cast truncates, which would bias every pixel down by half a step.
         n("Round", [p + "clipped"], [p + "rounded"]),
@@ -394,17 +310,35 @@ def pipeline_model(isnet: onnx.ModelProto, pivot: float = 0.5,
 
 
 def runs_at_any_size(model: onnx.ModelProto) -> bool:
-    """Whether ``size`` may be fed (ISNet medium's graph can be freed of 1024²; small's cannot)."""
+    """Whether ``size`` may be fed (see _resolution_free)."""
     return any(init.name.startswith(PREFIX + "divide_by_") for init in model.graph.initializer)
 
 
-def build_pipeline(data_dir: Path, name: str, out: Path) -> bool:
-    """Write the pipeline model for ISNet ``name`` (``small`` or ``medium``) to ``out``.
+def main_output_only(isnet: onnx.ModelProto) -> onnx.ModelProto:
+    """ISNet without the side outputs (and the nodes only they need)."""
+    graph = isnet.graph
+    nodes = _needed_nodes(graph, ["output"])
+    used = {name for node in nodes for name in node.input}
+    model = helper.make_model(
+        helper.make_graph(nodes, graph.name, list(graph.input), [o for o in graph.output if o.name == "output"],
+                          initializer=[init for init in graph.initializer if init.name in used]),
+        opset_imports=list(isnet.opset_import))
+    model.ir_version = isnet.ir_version
+    return model
+
+
+def build_pipeline(data_dir: Path, choice: ModelChoice, out: Path,
+                   calibration_photos: Callable[[], list[np.ndarray]]) -> bool:
+    """Write the pipeline model of ``choice`` to ``out``; int8 models are calibrated on the photos.
 
     Returns whether the model runs at other working sizes than 1024² (for a quick preview).
     """
-    isnet = onnx.load_from_string(assemble_isnet(data_dir, name))
-    model = pipeline_model(isnet, PIVOT[name], GUIDED[name])
+    isnet = onnx.load_from_string(assemble_isnet(data_dir, choice.isnet))
+    if choice.int8:
+        from .quantize import quantize_isnet
+
+        isnet = quantize_isnet(main_output_only(isnet), calibration_photos())
+    model = pipeline_model(isnet)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
     tmp.write_bytes(model.SerializeToString())

@@ -14,11 +14,13 @@ class ModelChoice:
     isnet: str  # the model in @imgly/background-removal-data
     file: str  # the pipeline model written by the build, under MODEL_DIR
     label: str
+    int8: bool = False  # statically quantized by the build (see unbg/quantize.py)
 
 
 MODELS = {
     "quality": ModelChoice("quality", "medium", "quality.onnx", "Quality (ISNet, 88 MB)"),
-    "fast": ModelChoice("fast", "small", "fast.onnx", "Fast (ISNet quantized, 44 MB)"),
+    # The same network as quality in int8: half the download, about twice as fast in the browser.
+    "fast": ModelChoice("fast", "medium", "fast.onnx", "Fast (ISNet int8, 45 MB)", int8=True),
 }
 DEFAULT_MODEL = "quality"
 
