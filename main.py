@@ -21,12 +21,13 @@ from unbg.browser_engine import BrowserEngine
 
 
 def mirror_page_state(state: dict) -> None:
-    """<html data-state> and data-jobs-done are what people's CSS and the tests read."""
+    """<html data-state>, data-jobs-done and data-model-ready are what people's CSS and the tests read."""
     root = js.document.documentElement
     root.dataset.state = state["page"]
     root.dataset.jobsDone = str(state["jobs_done"])
     progress = state["model_progress"]
     root.dataset.modelProgress = "" if progress is None else str(progress)
+    root.dataset.modelReady = state["model_ready"] or ""
 
 
 async def start() -> None:
@@ -51,6 +52,7 @@ async def start() -> None:
     ]
     store.subscribe(mirror_page_state)
     actions.page_ready(store)
+    await service.warm_start()
     return store, service, components
 
 

@@ -23,7 +23,15 @@ class CutService:
         self._token: CancelToken | None = None
         self._cancelled = None  # resolves when the person cancels the running job
         engine.on_model_progress = lambda fraction: actions.model_progress(store, fraction)
+        engine.on_model_ready = lambda model: actions.model_ready(store, model)
         self._unsubscribe = store.subscribe(self._on_state)
+
+    async def warm_start(self) -> None:
+        """A returning visitor has the model cached: have it ready before the first photo."""
+        model = self._store.get("model")
+        if model not in self._prewarmed and await self._engine.is_cached(model):
+            self._prewarmed.add(model)
+            self._engine.prewarm(model)
 
     def _on_state(self, state: dict) -> None:
         if state["prewarm"] and state["model"] not in self._prewarmed:

@@ -195,7 +195,7 @@ def test_speed_labels_say_what_was_measured_here_else_estimate_else_compare():
     assert speed_label("quality", {}) == "best edges"
     measured = remember({}, "quality", 12_400)
     assert speed_label("quality", measured) == "~12 s here"
-    assert speed_label("fast", measured) == "~6 s here (estimate)"
+    assert speed_label("fast", measured) == "~7 s here (estimate)"
     measured = remember(measured, "fast", 2_000)
     assert speed_label("fast", measured) == "~2.0 s here"
     measured = remember(measured, "fast", 3_000)  # one slower photo moves the label only part way

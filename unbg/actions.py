@@ -22,6 +22,7 @@ def initial_state() -> dict:
         "page": "loading",  # loading | ready | busy | error, mirrored on <html data-state>
         "model": DEFAULT_MODEL,
         "model_progress": None,  # 0..1 while the model downloads
+        "model_ready": None,  # the model whose session was created last
         "stage": None,  # one of STAGES while a job runs
         "job_name": None,
         "result": None,  # dict(cutout, name, model, width, height, timings) of the last cut-out
@@ -114,6 +115,10 @@ def stage_changed(store: Store, stage: str) -> None:
 
 def model_progress(store: Store, fraction: float | None) -> None:
     store.set(model_progress=None if fraction is None else round(min(max(fraction, 0.0), 1.0), 3))
+
+
+def model_ready(store: Store, model: str) -> None:
+    store.set(model_ready=model)
 
 
 def job_done(store: Store, result: dict) -> None:

@@ -90,6 +90,7 @@ class BrowserEngine:
         self._libheif = None
         self._sessions: dict[str, asyncio.Task] = {}
         self.on_model_progress: Callable[[float | None], None] = lambda fraction: None
+        self.on_model_ready: Callable[[str], None] = lambda model: None
 
     async def _runtime(self):
         if self._ort is None:
@@ -123,17 +124,28 @@ class BrowserEngine:
             elif not task.cancelled() and task.exception() is None:
                 await task.result().release()
 
+    def _model_url(self, model: str) -> str:
+        entry = self._manifest[model_choice(model).name]
+        return _url(f"{MODEL_DIR}/{entry['file']}?v={entry['sha256'][:16]}")  # a new build, a new cache key
+
+    async def is_cached(self, model: str) -> bool:
+        """Whether ``model`` is in Cache Storage already (a returning visitor)."""
+        try:
+            return bool(await (await js.caches.open(MODEL_CACHE)).match(self._model_url(model)))
+        except JsException:  # storage blocked (private modes, some iframes)
+            return False
+
     async def _load(self, model: str):
         choice = model_choice(model)
-        entry = self._manifest[choice.name]
-        url = _url(f"{MODEL_DIR}/{entry['file']}?v={entry['sha256'][:16]}")
         try:
             ort = await self._runtime()
-            data = await self._model_bytes(url, entry["bytes"])
+            data = await self._model_bytes(self._model_url(model), self._manifest[choice.name]["bytes"])
             options = _js_object({"executionProviders": to_js(["wasm"]), "graphOptimizationLevel": "all"})
-            return await ort.InferenceSession.create(data, options)
+            session = await ort.InferenceSession.create(data, options)
         except JsException as error:
             raise ModelLoadError(f"The {choice.name} model could not be loaded ({error}). Reload the page to try again.") from None
+        self.on_model_ready(choice.name)
+        return session
 
     async def _model_bytes(self, url: str, size: int):
         """The model's bytes from Cache Storage, else downloaded with progress and cached."""

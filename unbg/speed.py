@@ -5,7 +5,7 @@ from __future__ import annotations
 from .models import MODELS
 
 # Browser inference time of each model relative to quality's, from `make bench` (2-core machine).
-RELATIVE_TIME = {"quality": 1.0, "fast": 0.5}
+RELATIVE_TIME = {"quality": 1.0, "fast": 0.55}
 
 
 def _seconds(ms: float) -> str:

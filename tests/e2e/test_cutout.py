@@ -31,6 +31,12 @@ def write_photo(path, fmt: str) -> bytes:
     return path.read_bytes()
 
 
+def write_jpeg(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    draw_subject(width, height).save(buffer, format="JPEG", quality=92)
+    return buffer.getvalue()
+
+
 def assert_same_alpha(browser_alpha: np.ndarray, native_alpha: np.ndarray) -> None:
     assert browser_alpha.shape == native_alpha.shape
     diff = np.abs(browser_alpha.astype(int) - native_alpha.astype(int))
@@ -100,9 +106,20 @@ def test_bad_files_show_a_message_and_the_next_file_works(app, tmp_path):
 
 def test_dragging_a_file_over_the_page_starts_loading_the_model(app):
     """Prewarm: the model loads before any file is dropped."""
+    app.driver.execute_async_script("caches.delete('unbg-models-v1').then(arguments[0])")  # a first visit
+    app.open()
     assert app.driver.execute_script("return document.documentElement.dataset.modelProgress") == ""
     app.driver.execute_script(
         "document.querySelector('[data-component=dropzone]')"
         ".dispatchEvent(new DragEvent('dragenter', {bubbles: true, cancelable: true}))")
     app.wait_for(lambda d: d.execute_script("return document.documentElement.dataset.modelProgress") == "1.0", 120)
     assert app.jobs_done == 0
+
+
+def test_a_returning_visitor_finds_the_model_ready_before_the_first_photo(app):
+    assert app.post_cut(write_jpeg(320, 240), model="quality")["type"] == "unbg:result"  # now it is cached
+    app.open()
+    app.wait_for(lambda d: d.execute_script("return document.documentElement.dataset.modelReady") == "quality", 120)
+    assert app.jobs_done == 0
+    reply = app.post_cut(write_jpeg(320, 240), model="quality")
+    assert reply["type"] == "unbg:result" and "model" not in reply["progress"]  # no wait for the model
