@@ -6,6 +6,7 @@ import json
 from urllib.parse import urlsplit
 
 import pytest
+from selenium.common.exceptions import WebDriverException
 
 from unbg.chromium import Chromium
 from unbg.serve import start_server
@@ -28,11 +29,37 @@ def base_url():
     server.shutdown()
 
 
+class Browsers:
+    """One Chromium for the whole session, replaced if its page crashed, so a crash fails one test."""
+
+    def __init__(self) -> None:
+        self._browser = Chromium()
+
+    def live_driver(self):
+        try:
+            self._browser.driver.execute_script("return 1")
+        except WebDriverException:  # "tab crashed", or the browser is gone
+            try:
+                self._browser.quit()
+            except WebDriverException:
+                pass
+            self._browser = Chromium()
+        return self._browser.driver
+
+    def quit(self) -> None:
+        self._browser.quit()
+
+
 @pytest.fixture(scope="session")
-def driver():
-    browser = Chromium()
-    yield browser.driver
-    browser.quit()
+def browsers():
+    browsers = Browsers()
+    yield browsers
+    browsers.quit()
+
+
+@pytest.fixture
+def driver(browsers):
+    return browsers.live_driver()
 
 
 def console_errors(driver) -> list[str]:
