@@ -205,8 +205,13 @@ def _foreground() -> tuple[list[onnx.NodeProto], list[onnx.TensorProto]]:
         n("Greater", ["alpha", p + "u8_zero"], [p + "above_zero"]),
         n("Less", ["alpha", p + "u8_full"], [p + "below_full"]),
         n("And", [p + "above_zero", p + "below_full"], [p + "partial"]),
-        n("Unsqueeze", [p + "partial", p + "axis_last"], [p + "partial_hw1"]),
-        n("Where", [p + "partial_hw1", p + "fg_full", p + "rgb"], [p + "rgb_out"]),
+        n("Cast", [p + "partial"], [p + "partial_u8"], to=TensorProto.UINT8),
+        n("Unsqueeze", [p + "partial_u8", p + "axis_last"], [p + "partial_hw1"]),
+        # rgb + partial·(F − rgb) in uint8: Add undoes the wrap-around of Sub. Three times
+        # faster than Where, which has no fast path for a broadcast condition (0.37 s at 12 MP).
+        n("Sub", [p + "fg_full", p + "rgb"], [p + "fg_delta"]),
+        n("Mul", [p + "fg_delta", p + "partial_hw1"], [p + "fg_delta_edge"]),
+        n("Add", [p + "rgb", p + "fg_delta_edge"], [p + "rgb_out"]),
     ]
     return nodes, inits
 
