@@ -12,6 +12,7 @@ import pytest
 
 from tests.drawings import draw_subject, subject_and_background
 from unbg.model_build import pipeline_model
+from unbg.models import PREVIEW_SIZE
 from unbg.native_engine import find_model_dir
 
 
@@ -40,7 +41,7 @@ def test_inputs_are_rgba_of_any_size_and_the_working_size(quality):
 def test_quality_model_previews_at_a_low_working_size(quality):
     width, height = 480, 360
     rgba = np.asarray(draw_subject(width, height).convert("RGBA"))
-    (alpha,) = quality.run(["alpha"], {"rgba": rgba, "size": np.array([320, 320], np.int64)})
+    (alpha,) = quality.run(["alpha"], {"rgba": rgba, "size": np.array([PREVIEW_SIZE, PREVIEW_SIZE], np.int64)})
     assert alpha.shape == (height, width) and alpha.dtype == np.uint8
     inside, outside = subject_and_background(width, height)
     assert alpha[inside].min() > 200 and alpha[outside].max() < 30

@@ -18,7 +18,7 @@ from pyscript import js_import
 from .cancel import CancelToken
 from .errors import BadInput, InferenceError, ModelLoadError, UnbgError
 from .integrity import TAIL_BYTES, check_complete
-from .models import MODEL_DIR, MODEL_SIZE, model_choice
+from .models import MODEL_DIR, MODEL_SIZE, PREVIEW_SIZE, model_choice
 from .png import encode_png
 from .sniff import SNIFF_BYTES, sniff_format
 
@@ -27,7 +27,6 @@ ORT_WASM_DIR = "assets/vendor/ort/"
 LIBHEIF_URL = "assets/vendor/libheif/libheif-bundle.mjs"
 MODEL_CACHE = "unbg-models-v1"
 PREVIEW_LONG_SIDE = 512  # the preview's photo copy: small enough to decode and move in no time
-PREVIEW_WORKING_SIZE = 320  # the model's working size for the preview: a multiple of 64
 
 Progress = Callable[[str, float | None], None]  # (stage, fraction or None)
 
@@ -258,7 +257,7 @@ class BrowserEngine:
         return picture, data, timings, start
 
     async def _preview(self, session, picture: Picture):
-        """A cut-out of a small copy of the photo, with the model at a low working size (~10× faster)."""
+        """A cut-out of a small copy of the photo, with the model at PREVIEW_SIZE (1/16 of the work)."""
         scale = min(1.0, PREVIEW_LONG_SIDE / max(picture.width, picture.height))
         width, height = max(1, round(picture.width * scale)), max(1, round(picture.height * scale))
         options = _js_object({"resizeWidth": width, "resizeHeight": height, "resizeQuality": "medium", "premultiplyAlpha": "none"})
@@ -268,7 +267,7 @@ class BrowserEngine:
         context.drawImage(small, 0, 0)
         small.close()
         pixels = context.getImageData(0, 0, width, height).data
-        (data,) = await self._infer(session, pixels, width, height, ["cutout"], PREVIEW_WORKING_SIZE)
+        (data,) = await self._infer(session, pixels, width, height, ["cutout"], PREVIEW_SIZE)
         return _image_data(data, width, height)
 
     async def cut_pixels(self, blob, model: str, progress: Progress, token: CancelToken, on_preview=None) -> Cutout:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 MODEL_DIR = "assets/models"  # relative to the project root and to the served site
 MODEL_SIZE = 1024  # the working size ISNet was trained at: every full pass runs at 1024²
+# The preview's working size, a multiple of 64: 1/16 of the full pass's work, shown in under a second.
+PREVIEW_SIZE = 256
 
 
 @dataclass(frozen=True)
