@@ -32,12 +32,13 @@ def calibration_photos(cache: Path) -> list[np.ndarray]:
     """The calibration photos as RGB uint8 arrays, downloading the wheel once into ``cache``."""
     from PIL import Image
 
-    name = CALIBRATION_PACKAGE.split("==")
-    wheels = sorted(cache.glob(f"{name[0].replace('-', '_')}-{name[1]}-*.whl"))
+    package, version = CALIBRATION_PACKAGE.split("==")
+    pattern = f"{package.replace('-', '_')}-{version}-*.whl"
+    wheels = sorted(cache.glob(pattern))
     if not wheels:
         subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
                         CALIBRATION_PACKAGE, "-d", str(cache)], check=True)
-        wheels = sorted(cache.glob(f"{name[0].replace('-', '_')}-{name[1]}-*.whl"))
+        wheels = sorted(cache.glob(pattern))
     with zipfile.ZipFile(wheels[0]) as wheel:
         return [np.asarray(Image.open(io.BytesIO(wheel.read(f"skimage/data/{photo}"))).convert("RGB"))
                 for photo in CALIBRATION_PHOTOS]
