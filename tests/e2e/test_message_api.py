@@ -8,6 +8,7 @@ import numpy as np
 from PIL import Image
 
 from tests.drawings import draw_subject, subject_and_background
+from unbg.native_engine import NativeEngine, decode_image
 
 
 def jpeg_bytes(width: int, height: int) -> bytes:
@@ -54,3 +55,15 @@ def test_garbage_bytes_get_an_error_and_the_api_stays_usable(app):
     assert "no image" in missing["message"]
 
     assert app.post_cut(jpeg_bytes(320, 240), model="fast")["type"] == "unbg:result"
+
+
+def test_fast_model_gives_the_native_alpha(app):
+    # The int8 model runs integer kernels: WASM and x86 must still agree to the last bit or so.
+    photo = jpeg_bytes(900, 640)
+    reply = app.post_cut(photo, model="fast", output="mask")
+    assert reply["type"] == "unbg:result", reply
+    browser = np.asarray(Image.open(io.BytesIO(reply["png"]))).astype(int)
+    native = NativeEngine("fast").alpha(decode_image(photo))
+    assert np.abs(browser - native).max() <= 1
+    inside, outside = subject_and_background(900, 640)
+    assert browser[inside].min() > 200 and browser[outside].max() < 30
