@@ -30,13 +30,16 @@ class CutService:
         """A returning visitor has the model cached: have it ready before the first photo."""
         model = self._store.get("model")
         if model not in self._prewarmed and await self._engine.is_cached(model):
+            self._prewarm(model)
+
+    def _prewarm(self, model: str) -> None:
+        if model not in self._prewarmed:
             self._prewarmed.add(model)
             self._engine.prewarm(model)
 
     def _on_state(self, state: dict) -> None:
-        if state["prewarm"] and state["model"] not in self._prewarmed:
-            self._prewarmed.add(state["model"])
-            self._engine.prewarm(state["model"])
+        if state["prewarm"]:
+            self._prewarm(state["model"])
         if state["queue"] and not self._draining:
             self._draining = True
             asyncio.ensure_future(self._drain())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
@@ -29,6 +31,13 @@ def draw_subject(width: int, height: int) -> Image.Image:
     box = [width * (CX - RX), height * (CY - RY), width * (CX + RX), height * (CY + RY)]
     ImageDraw.Draw(image).ellipse(box, fill=SUBJECT)
     return image
+
+
+def subject_jpeg(width: int, height: int) -> bytes:
+    """draw_subject as JPEG bytes, as a camera would hand them over."""
+    buffer = io.BytesIO()
+    draw_subject(width, height).save(buffer, format="JPEG", quality=92)
+    return buffer.getvalue()
 
 
 def subject_and_background(width: int, height: int) -> tuple[np.ndarray, np.ndarray]:

@@ -83,6 +83,19 @@ def _needed_nodes(graph: onnx.GraphProto, outputs: list[str]) -> list[onnx.NodeP
     return ordered
 
 
+def main_output_only(isnet: onnx.ModelProto) -> onnx.ModelProto:
+    """ISNet without the side outputs (and the nodes only they need)."""
+    graph = isnet.graph
+    nodes = _needed_nodes(graph, ["output"])
+    used = {name for node in nodes for name in node.input}
+    model = helper.make_model(
+        helper.make_graph(nodes, graph.name, list(graph.input), [o for o in graph.output if o.name == "output"],
+                          initializer=[init for init in graph.initializer if init.name in used]),
+        opset_imports=list(isnet.opset_import))
+    model.ir_version = isnet.ir_version
+    return model
+
+
 def _resolution_free(nodes: list[onnx.NodeProto]) -> tuple[list[onnx.NodeProto], list[onnx.TensorProto]]:
     """Make ISNet run at any multiple of 64, not only 1024².
 
@@ -126,7 +139,6 @@ def _foreground() -> tuple[list[onnx.NodeProto], list[onnx.TensorProto]]:
         _const("fg_eps", 1e-4, np.float32),
         _const("fg_one_f", 1.0, np.float32),
         _const("fg_unit", 1 / 255, np.float32),
-        _const("fg_255", 255, np.float32),
         _const("fg_stack_channels", [1, 7]),
         _const("fg_three", [3]),
         _const("u8_zero", 0, np.uint8),
@@ -142,9 +154,10 @@ def _foreground() -> tuple[list[onnx.NodeProto], list[onnx.TensorProto]]:
             n("AveragePool", [out + "_h"], [out], kernel_shape=[1, k], pads=[0, radius, 0, radius], count_include_pad=0),
         ]
 
-    def fuse(stack: str, image: str, alpha: str, tag: str) -> list[onnx.NodeProto]:
-        """From the blurred stack [α, Fα, B(1 − α)]: F = F̄ + α(I − αF̄ − (1 − α)B̄), and B̄."""
+    def fuse(stack: str, tag: str) -> list[onnx.NodeProto]:
+        """From the blurred stack [α, Fα, B(1 − α)]: B̄ (``<tag>_b``) and F = F̄ + α(I − αF̄ − (1 − α)B̄)."""
         t = p + tag
+        image, alpha = p + "fg_I", p + "fg_A"
         return [
             n("Split", [stack, p + "fg_split"], [t + "_a", t + "_fa", t + "_b1a"], axis=1),
             n("Add", [t + "_a", p + "fg_eps"], [t + "_a_eps"]),
@@ -186,15 +199,15 @@ def _foreground() -> tuple[list[onnx.NodeProto], list[onnx.TensorProto]]:
         *box(p + "w_stack_small", p + "w_blur_small", wide),
         n("Resize", [p + "w_blur_small", "", "", p + "fg_stack_size"], [p + "w_blur"], mode="linear",
           coordinate_transformation_mode="half_pixel"),
-        *fuse(p + "w_blur", p + "fg_I", p + "fg_A", "w"),
+        *fuse(p + "w_blur", "w"),
         # Narrow pass, seeded with the wide pass's F and B̄.
         n("Mul", [p + "w_fg", p + "fg_A"], [p + "n_fa_in"]),
         n("Mul", [p + "w_b", p + "fg_inv_alpha"], [p + "n_b1a_in"]),
         n("Concat", [p + "fg_A", p + "n_fa_in", p + "n_b1a_in"], [p + "n_stack"], axis=1),
         *box(p + "n_stack", p + "n_blur", narrow),
-        *fuse(p + "n_blur", p + "fg_I", p + "fg_A", "n"),
+        *fuse(p + "n_blur", "n"),
         # F to uint8 [H, W, 3] at full size, used where the alpha is partial.
-        n("Mul", [p + "n_fg", p + "fg_255"], [p + "fg_255_nchw"]),
+        n("Mul", [p + "n_fg", p + "to_255"], [p + "fg_255_nchw"]),
         n("Round", [p + "fg_255_nchw"], [p + "fg_rounded"]),
         n("Cast", [p + "fg_rounded"], [p + "fg_u8_nchw"], to=TensorProto.UINT8),
         n("Transpose", [p + "fg_u8_nchw"], [p + "fg_u8"], perm=[0, 2, 3, 1]),
@@ -288,10 +301,10 @@ def pipeline_model(isnet: onnx.ModelProto, pivot: float = PIVOT, foreground: boo
         n("Expand", [p + "u8_opaque", p + "hw1"], [p + "opaque"]),
         n("Concat", [colour, p + "opaque"], ["colour"], axis=-1),
     ]
-    body, divisors = _resolution_free(_needed_nodes(isnet.graph, ["output"]))
+    isnet = main_output_only(isnet)
+    body, divisors = _resolution_free(list(isnet.graph.node))
     inits += divisors
-    used = {name for node in body for name in node.input}
-    weights = [init for init in isnet.graph.initializer if init.name in used]
+    weights = list(isnet.graph.initializer)
     graph = helper.make_graph(
         pre + body + post,
         "unbg_pipeline",
@@ -317,19 +330,6 @@ def pipeline_model(isnet: onnx.ModelProto, pivot: float = PIVOT, foreground: boo
 def runs_at_any_size(model: onnx.ModelProto) -> bool:
     """Whether ``size`` may be fed (see _resolution_free)."""
     return any(init.name.startswith(PREFIX + "divide_by_") for init in model.graph.initializer)
-
-
-def main_output_only(isnet: onnx.ModelProto) -> onnx.ModelProto:
-    """ISNet without the side outputs (and the nodes only they need)."""
-    graph = isnet.graph
-    nodes = _needed_nodes(graph, ["output"])
-    used = {name for node in nodes for name in node.input}
-    model = helper.make_model(
-        helper.make_graph(nodes, graph.name, list(graph.input), [o for o in graph.output if o.name == "output"],
-                          initializer=[init for init in graph.initializer if init.name in used]),
-        opset_imports=list(isnet.opset_import))
-    model.ir_version = isnet.ir_version
-    return model
 
 
 def build_pipeline(data_dir: Path, choice: ModelChoice, out: Path,

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.drawings import draw_subject, subject_and_background
+from tests.drawings import draw_subject, subject_and_background, subject_jpeg
 from unbg.native_engine import NativeEngine, decode_image
 
 WIDTH, HEIGHT = 900, 640
@@ -29,12 +29,6 @@ def write_photo(path, fmt: str) -> bytes:
     else:
         image.save(path, format=fmt, quality=92)
     return path.read_bytes()
-
-
-def write_jpeg(width: int, height: int) -> bytes:
-    buffer = io.BytesIO()
-    draw_subject(width, height).save(buffer, format="JPEG", quality=92)
-    return buffer.getvalue()
 
 
 def assert_same_alpha(browser_alpha: np.ndarray, native_alpha: np.ndarray) -> None:
@@ -117,9 +111,9 @@ def test_dragging_a_file_over_the_page_starts_loading_the_model(app):
 
 
 def test_a_returning_visitor_finds_the_model_ready_before_the_first_photo(app):
-    assert app.post_cut(write_jpeg(320, 240), model="quality")["type"] == "unbg:result"  # now it is cached
+    assert app.post_cut(subject_jpeg(320, 240), model="quality")["type"] == "unbg:result"  # now it is cached
     app.open()
     app.wait_for(lambda d: d.execute_script("return document.documentElement.dataset.modelReady") == "quality", 120)
     assert app.jobs_done == 0
-    reply = app.post_cut(write_jpeg(320, 240), model="quality")
+    reply = app.post_cut(subject_jpeg(320, 240), model="quality")
     assert reply["type"] == "unbg:result" and "model" not in reply["progress"]  # no wait for the model

@@ -7,18 +7,12 @@ import io
 import numpy as np
 from PIL import Image
 
-from tests.drawings import draw_subject, subject_and_background
+from tests.drawings import subject_and_background, subject_jpeg
 from unbg.native_engine import NativeEngine, decode_image
 
 
-def jpeg_bytes(width: int, height: int) -> bytes:
-    buffer = io.BytesIO()
-    draw_subject(width, height).save(buffer, format="JPEG", quality=92)
-    return buffer.getvalue()
-
-
 def test_cut_returns_a_transparent_png_with_timings(app):
-    reply = app.post_cut(jpeg_bytes(640, 480), model="quality", output="cutout")
+    reply = app.post_cut(subject_jpeg(640, 480), model="quality", output="cutout")
 
     assert reply["type"] == "unbg:result", reply
     assert (reply["width"], reply["height"]) == (640, 480)
@@ -34,7 +28,7 @@ def test_cut_returns_a_transparent_png_with_timings(app):
 
 
 def test_mask_output_is_a_grayscale_png_white_on_the_subject(app):
-    reply = app.post_cut(jpeg_bytes(600, 400), output="mask")
+    reply = app.post_cut(subject_jpeg(600, 400), output="mask")
 
     assert reply["type"] == "unbg:result", reply
     mask = Image.open(io.BytesIO(reply["png"]))
@@ -54,12 +48,12 @@ def test_garbage_bytes_get_an_error_and_the_api_stays_usable(app):
     assert missing["type"] == "unbg:error" and missing["code"] == "bad_input"
     assert "no image" in missing["message"]
 
-    assert app.post_cut(jpeg_bytes(320, 240), model="fast")["type"] == "unbg:result"
+    assert app.post_cut(subject_jpeg(320, 240), model="fast")["type"] == "unbg:result"
 
 
 def test_fast_model_gives_the_native_alpha(app):
     # The int8 model runs integer kernels: WASM and x86 must still agree to the last bit or so.
-    photo = jpeg_bytes(900, 640)
+    photo = subject_jpeg(900, 640)
     reply = app.post_cut(photo, model="fast", output="mask")
     assert reply["type"] == "unbg:result", reply
     browser = np.asarray(Image.open(io.BytesIO(reply["png"]))).astype(int)
