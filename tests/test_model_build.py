@@ -81,3 +81,27 @@ def test_edge_colours_lose_the_old_background():
     solid = alpha == 255
     assert np.array_equal(cutout[solid][:, :3], rgba[solid][:, :3])  # the opaque subject is untouched
     assert np.array_equal(colour[..., :3], cutout[..., :3]) and (colour[..., 3] == 255).all()
+
+
+def test_nearly_opaque_edge_pixels_keep_their_own_detail():
+    # A red subject striped in green (2-pixel stripes) with a feathered edge over a dark
+    # background. The estimate may move a pixel's colour by at most 2(1 − α) of full scale
+    # (F − I = (1 − α)((1 + α)F̄ − I − αB̄)), so the stripes survive up to where the alpha
+    # reaches 255, and there is no seam there.
+    size = 256
+    ys, xs = np.mgrid[0:size, 0:size]
+    coverage = np.clip((70 - np.hypot(xs - 128, ys - 128)) / 40 + 0.5, 0, 1)[..., None]
+    stripes = np.where((xs // 2) % 2 == 0, 0, 200)[..., None]
+    subject = np.concatenate([np.full((size, size, 1), 255), stripes, np.full((size, size, 1), 40)], -1)
+    photo = coverage * subject + (1 - coverage) * np.array([0, 60, 120])
+    rgba = np.concatenate([np.round(photo), np.full((size, size, 1), 255)], -1).astype(np.uint8)
+    session = ort.InferenceSession(pipeline_model(_red_channel_isnet(), pivot=0.5).SerializeToString(),
+                                   providers=["CPUExecutionProvider"])
+    (cutout,) = session.run(["cutout"], {"rgba": rgba, "size": np.array([size, size], np.int64)})
+
+    alpha = cutout[..., 3].astype(float) / 255
+    edge = (alpha > 0) & (alpha < 1)
+    assert (edge & (alpha > 0.9)).sum() > 100
+    moved = np.abs(cutout[..., :3].astype(float) - rgba[..., :3]).max(-1)
+    allowed = 2 * (1 - alpha) * 255 + 2  # + rounding of the alpha and the colour
+    assert (moved[edge] <= allowed[edge]).all(), (moved - allowed)[edge].max()

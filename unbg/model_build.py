@@ -127,10 +127,12 @@ def _foreground() -> tuple[list[onnx.NodeProto], list[onnx.TensorProto]]:
     """Estimate the subject's own colour F where the alpha is partial → ``unbg_rgb_out`` [H, W, 3].
 
     A semi-transparent pixel of the photo is I = αF + (1 − α)B: it carries the old background B.
-    Blur-fusion solves for F from blurred estimates of F and B around it, twice (a wide pass,
-    then a narrow one seeded with the first), at half the working size with the mask that the
-    alpha comes from. F is then resized to full size (it is smooth where it matters) and used
-    only where 0 < alpha < 255; everywhere else the photo's pixels are kept as they are.
+    Blur-fusion solves for F from blurred estimates F̄ and B̄ around it, twice (a wide pass, then
+    a narrow one seeded with the first). The blurs run at half the working size; the narrow
+    pass's last step, F = F̄ + α(I − αF̄ − (1 − α)B̄), runs at full size on the pixels where
+    0 < alpha < 255 only, with their own I and α. So F tends to I as α tends to 1: a nearly
+    opaque pixel keeps its detail, and the edge has no seam where the alpha reaches 255.
+    Every other pixel keeps the photo's colour.
     """
     p = PREFIX
     n = helper.make_node
@@ -140,10 +142,14 @@ def _foreground() -> tuple[list[onnx.NodeProto], list[onnx.TensorProto]]:
         _const("fg_one_f", 1.0, np.float32),
         _const("fg_unit", 1 / 255, np.float32),
         _const("fg_stack_channels", [1, 7]),
-        _const("fg_three", [3]),
+        _const("fg_flat", [6, -1]),
+        _const("fg_xy", [1, 0]),
+        _const("fg_half", 0.5, np.float32),
+        _const("fg_grid_shape", [1, 1, -1, 2]),
         _const("u8_zero", 0, np.uint8),
         _const("u8_full", 255, np.uint8),
         _const("fg_split", [1, 3, 3]),
+        _const("fg_split_fb", [3, 3]),
     ]
     shrink, wide, narrow = FOREGROUND_SHRINK, FOREGROUND_WIDE, FOREGROUND_NARROW
 
@@ -154,10 +160,9 @@ def _foreground() -> tuple[list[onnx.NodeProto], list[onnx.TensorProto]]:
             n("AveragePool", [out + "_h"], [out], kernel_shape=[1, k], pads=[0, radius, 0, radius], count_include_pad=0),
         ]
 
-    def fuse(stack: str, tag: str) -> list[onnx.NodeProto]:
-        """From the blurred stack [α, Fα, B(1 − α)]: B̄ (``<tag>_b``) and F = F̄ + α(I − αF̄ − (1 − α)B̄)."""
+    def means(stack: str, tag: str) -> list[onnx.NodeProto]:
+        """From the blurred stack [α, Fα, B(1 − α)]: F̄ (``<tag>_f``) and B̄ (``<tag>_b``)."""
         t = p + tag
-        image, alpha = p + "fg_I", p + "fg_A"
         return [
             n("Split", [stack, p + "fg_split"], [t + "_a", t + "_fa", t + "_b1a"], axis=1),
             n("Add", [t + "_a", p + "fg_eps"], [t + "_a_eps"]),
@@ -165,13 +170,19 @@ def _foreground() -> tuple[list[onnx.NodeProto], list[onnx.TensorProto]]:
             n("Sub", [p + "fg_one_f", t + "_a"], [t + "_1a"]),
             n("Add", [t + "_1a", p + "fg_eps"], [t + "_1a_eps"]),
             n("Div", [t + "_b1a", t + "_1a_eps"], [t + "_b"]),
-            n("Mul", [alpha, t + "_f"], [t + "_af"]),
-            n("Mul", [p + "fg_inv_alpha", t + "_b"], [t + "_ib"]),
-            n("Sub", [image, t + "_af"], [t + "_r1"]),
-            n("Sub", [t + "_r1", t + "_ib"], [t + "_residual"]),
-            n("Mul", [alpha, t + "_residual"], [t + "_correction"]),
-            n("Add", [t + "_f", t + "_correction"], [t + "_f_raw"]),
-            n("Clip", [t + "_f_raw", p + "zero", p + "fg_one_f"], [t + "_fg"]),
+        ]
+
+    def fuse(f: str, b: str, image: str, alpha: str, out: str) -> list[onnx.NodeProto]:
+        """F = F̄ + α(I − αF̄ − (1 − α)B̄), clipped to 0..1."""
+        return [
+            n("Sub", [p + "fg_one_f", alpha], [out + "_1a"]),
+            n("Mul", [alpha, f], [out + "_af"]),
+            n("Mul", [out + "_1a", b], [out + "_ib"]),
+            n("Sub", [image, out + "_af"], [out + "_r1"]),
+            n("Sub", [out + "_r1", out + "_ib"], [out + "_residual"]),
+            n("Mul", [alpha, out + "_residual"], [out + "_correction"]),
+            n("Add", [f, out + "_correction"], [out + "_raw"]),
+            n("Clip", [out + "_raw", p + "zero", p + "fg_one_f"], [out]),
         ]
 
     nodes = [
@@ -199,33 +210,50 @@ def _foreground() -> tuple[list[onnx.NodeProto], list[onnx.TensorProto]]:
         *box(p + "w_stack_small", p + "w_blur_small", wide),
         n("Resize", [p + "w_blur_small", "", "", p + "fg_stack_size"], [p + "w_blur"], mode="linear",
           coordinate_transformation_mode="half_pixel"),
-        *fuse(p + "w_blur", "w"),
-        # Narrow pass, seeded with the wide pass's F and B̄.
+        *means(p + "w_blur", "w"),
+        *fuse(p + "w_f", p + "w_b", p + "fg_I", p + "fg_A", p + "w_fg"),
+        # Narrow pass, seeded with the wide pass's F and B̄: its means, at half the working size.
         n("Mul", [p + "w_fg", p + "fg_A"], [p + "n_fa_in"]),
         n("Mul", [p + "w_b", p + "fg_inv_alpha"], [p + "n_b1a_in"]),
         n("Concat", [p + "fg_A", p + "n_fa_in", p + "n_b1a_in"], [p + "n_stack"], axis=1),
         *box(p + "n_stack", p + "n_blur", narrow),
-        *fuse(p + "n_blur", "n"),
-        # F to uint8 [H, W, 3] at full size, used where the alpha is partial.
-        n("Mul", [p + "n_fg", p + "to_255"], [p + "fg_255_nchw"]),
-        n("Round", [p + "fg_255_nchw"], [p + "fg_rounded"]),
-        n("Cast", [p + "fg_rounded"], [p + "fg_u8_nchw"], to=TensorProto.UINT8),
-        n("Transpose", [p + "fg_u8_nchw"], [p + "fg_u8"], perm=[0, 2, 3, 1]),
-        n("Concat", [p + "one", p + "hw", p + "fg_three"], [p + "fg_full_size"], axis=0),
-        n("Resize", [p + "fg_u8", "", "", p + "fg_full_size"], [p + "fg_full_4d"], mode="linear",
-          coordinate_transformation_mode="half_pixel"),
-        n("Squeeze", [p + "fg_full_4d", p + "axis0"], [p + "fg_full"]),
+        *means(p + "n_blur", "n"),
+        n("Concat", [p + "n_f", p + "n_b"], [p + "n_means"], axis=1),
+        # The partial pixels of the full-size photo: where, their I and their α, as [N, C].
         n("Greater", ["alpha", p + "u8_zero"], [p + "above_zero"]),
         n("Less", ["alpha", p + "u8_full"], [p + "below_full"]),
         n("And", [p + "above_zero", p + "below_full"], [p + "partial"]),
-        n("Cast", [p + "partial"], [p + "partial_u8"], to=TensorProto.UINT8),
-        n("Unsqueeze", [p + "partial_u8", p + "axis_last"], [p + "partial_hw1"]),
-        # rgb + partial·(F − rgb) in uint8: Add undoes the wrap-around of Sub. Three times
-        # faster than Where, which has no fast path for a broadcast condition (0.37 s at 12 MP).
-        n("Sub", [p + "fg_full", p + "rgb"], [p + "fg_delta"]),
-        n("Mul", [p + "fg_delta", p + "partial_hw1"], [p + "fg_delta_edge"]),
-        n("Add", [p + "rgb", p + "fg_delta_edge"], [p + "rgb_out"]),
+        n("NonZero", [p + "partial"], [p + "partial_yx_t"]),
+        n("Transpose", [p + "partial_yx_t"], [p + "partial_yx"], perm=[1, 0]),
+        n("GatherND", [p + "rgb", p + "partial_yx"], [p + "edge_rgb_u8"]),
+        n("Cast", [p + "edge_rgb_u8"], [p + "edge_rgb_f"], to=TensorProto.FLOAT),
+        n("Mul", [p + "edge_rgb_f", p + "fg_unit"], [p + "edge_I"]),
+        n("GatherND", [p + "alpha_hw1", p + "partial_yx"], [p + "edge_alpha_u8"]),
+        n("Cast", [p + "edge_alpha_u8"], [p + "edge_alpha_f"], to=TensorProto.FLOAT),
+        n("Mul", [p + "edge_alpha_f", p + "fg_unit"], [p + "edge_A"]),
+        # F̄ and B̄ there, interpolated like a half_pixel Resize: GridSample at ((x, y) + 0.5) / (W, H) · 2 − 1.
+        n("Gather", [p + "partial_yx", p + "fg_xy"], [p + "partial_xy"], axis=1),
+        n("Cast", [p + "partial_xy"], [p + "partial_xy_f"], to=TensorProto.FLOAT),
+        n("Add", [p + "partial_xy_f", p + "fg_half"], [p + "partial_centres"]),
+        n("Gather", [p + "hw", p + "fg_xy"], [p + "wh"], axis=0),
+        n("Cast", [p + "wh"], [p + "wh_f"], to=TensorProto.FLOAT),
+        n("Div", [p + "fg_two_f", p + "wh_f"], [p + "grid_scale"]),
+        n("Mul", [p + "partial_centres", p + "grid_scale"], [p + "grid_0_2"]),
+        n("Sub", [p + "grid_0_2", p + "fg_one_f"], [p + "grid_flat"]),
+        n("Reshape", [p + "grid_flat", p + "fg_grid_shape"], [p + "grid"]),
+        n("GridSample", [p + "n_means", p + "grid"], [p + "edge_means_4d"], mode="bilinear",
+          padding_mode="border", align_corners=0),
+        n("Reshape", [p + "edge_means_4d", p + "fg_flat"], [p + "edge_means_t"]),
+        n("Transpose", [p + "edge_means_t"], [p + "edge_means"], perm=[1, 0]),
+        n("Split", [p + "edge_means", p + "fg_split_fb"], [p + "edge_f", p + "edge_b"], axis=1),
+        *fuse(p + "edge_f", p + "edge_b", p + "edge_I", p + "edge_A", p + "edge_fg"),
+        # F to uint8, written over the photo's colours at the partial pixels.
+        n("Mul", [p + "edge_fg", p + "to_255"], [p + "edge_fg_255"]),
+        n("Round", [p + "edge_fg_255"], [p + "edge_fg_rounded"]),
+        n("Cast", [p + "edge_fg_rounded"], [p + "edge_fg_u8"], to=TensorProto.UINT8),
+        n("ScatterND", [p + "rgb", p + "partial_yx", p + "edge_fg_u8"], [p + "rgb_out"]),
     ]
+    inits.append(_const("fg_two_f", 2.0, np.float32))
     return nodes, inits
 
 
