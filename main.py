@@ -21,13 +21,16 @@ from unbg.browser_engine import BrowserEngine
 
 
 def mirror_page_state(state: dict) -> None:
-    """<html data-state>, data-jobs-done and data-model-ready are what people's CSS and the tests read."""
+    """<html data-state>, data-jobs-done and data-model-* are what people's CSS, the tests and the bench read."""
     root = js.document.documentElement
     root.dataset.state = state["page"]
     root.dataset.jobsDone = str(state["jobs_done"])
     progress = state["model_progress"]
     root.dataset.modelProgress = "" if progress is None else str(progress)
     root.dataset.modelReady = state["model_ready"] or ""
+    load_ms = state["model_load_ms"] or {}
+    root.dataset.modelReadMs = str(load_ms.get("read_ms", ""))
+    root.dataset.sessionMs = str(load_ms.get("session_ms", ""))
 
 
 async def start() -> None:

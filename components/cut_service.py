@@ -23,7 +23,7 @@ class CutService:
         self._token: CancelToken | None = None
         self._cancelled = None  # resolves when the person cancels the running job
         engine.on_model_progress = lambda fraction: actions.model_progress(store, fraction)
-        engine.on_model_ready = lambda model: actions.model_ready(store, model)
+        engine.on_model_ready = lambda model, load_ms: actions.model_ready(store, model, load_ms)
         self._unsubscribe = store.subscribe(self._on_state)
 
     async def warm_start(self) -> None:

@@ -9,7 +9,7 @@ from pyodide.ffi import jsnull, to_js
 
 from unbg.browser_engine import error_code
 from unbg.errors import BadInput, UnbgError
-from unbg.models import MODELS
+from unbg.models import DEFAULT_MODEL, MODELS
 
 from . import dom
 
@@ -41,10 +41,10 @@ class MessageApi:
 
         try:
             options = _field(data, "options")
-            model = _field(options, "model", "quality")
+            model = _field(options, "model", DEFAULT_MODEL)
             output = _field(options, "output", "cutout")
             if model not in MODELS:
-                raise BadInput(f"Unknown model {model!r}: use 'quality' or 'fast'.")
+                raise BadInput(f"Unknown model {model!r}: use 'fast' or 'quality'.")
             image = _field(data, "image")
             if image is None:
                 raise BadInput("The message has no image: send a Blob or an ArrayBuffer as 'image'.")

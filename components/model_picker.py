@@ -1,4 +1,4 @@
-"""Choose between the quality and the fast model, with honest download sizes and speeds."""
+"""Choose between the fast (default) and the full-precision model, with honest download sizes and speeds."""
 
 from __future__ import annotations
 

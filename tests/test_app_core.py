@@ -192,7 +192,7 @@ def test_speed_labels_say_what_was_measured_here_else_estimate_else_compare():
     from unbg.speed import remember, speed_label
 
     assert speed_label("fast", {}) == "about 2× faster"
-    assert speed_label("quality", {}) == "best edges"
+    assert speed_label("quality", {}) == "about 2× slower"
     measured = remember({}, "quality", 12_400)
     assert speed_label("quality", measured) == "~12 s here"
     assert speed_label("fast", measured) == "~7 s here (estimate)"

@@ -82,7 +82,7 @@ def test_missing_model(photos, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("UNBG_MODEL_DIR", str(tmp_path / "no-models"))
     assert main(["cut", str(photos), "-o", str(tmp_path / "out")]) == 1
     errors = capsys.readouterr().err
-    assert "quality.onnx is missing: run `make build` first." in errors
+    assert "fast.onnx is missing: run `make build` first." in errors  # the default model
     assert errors.count("unbg:") == 1  # stops at once instead of failing every file
 
 

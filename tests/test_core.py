@@ -93,8 +93,8 @@ def test_png_wrong_length():
 
 
 def test_model_choice():
-    assert model_choice(None).name == "quality"
+    assert model_choice(None).name == "fast"
     assert model_choice("fast").file == "fast.onnx"
     assert set(MODELS) == {"quality", "fast"}
-    with pytest.raises(ValueError, match="quality or fast"):
+    with pytest.raises(ValueError, match="fast or quality"):
         model_choice("huge")

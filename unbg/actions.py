@@ -23,6 +23,7 @@ def initial_state() -> dict:
         "model": DEFAULT_MODEL,
         "model_progress": None,  # 0..1 while the model downloads
         "model_ready": None,  # the model whose session was created last
+        "model_load_ms": None,  # how long it took: {"read_ms": bytes from cache or network, "session_ms"}
         "stage": None,  # one of STAGES while a job runs
         "job_name": None,
         "result": None,  # dict(cutout, name, model, width, height, timings) of the last cut-out
@@ -117,8 +118,8 @@ def model_progress(store: Store, fraction: float | None) -> None:
     store.set(model_progress=None if fraction is None else round(min(max(fraction, 0.0), 1.0), 3))
 
 
-def model_ready(store: Store, model: str) -> None:
-    store.set(model_ready=model)
+def model_ready(store: Store, model: str, load_ms: dict | None = None) -> None:
+    store.set(model_ready=model, model_load_ms=load_ms)
 
 
 def job_done(store: Store, result: dict) -> None:

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from .chromium import Chromium, post_cut, renderer_pids, rss_bytes
+from .models import DEFAULT_MODEL, MODELS
 from .native_engine import NativeEngine, decode_image
 from .serve import start_server
 
@@ -107,13 +108,25 @@ def bench_warm_start(driver, base_url: str, photo: bytes) -> None:
     while driver.execute_script("return document.documentElement.dataset.state") != "ready":
         time.sleep(0.02)
     ready = time.perf_counter() - started
-    while driver.execute_script("return document.documentElement.dataset.modelReady") != "quality":
+    while driver.execute_script("return document.documentElement.dataset.modelReady") != DEFAULT_MODEL:
         time.sleep(0.02)
     session = time.perf_counter() - started - ready
-    timings = post_cut(driver, photo, model="quality")["timings"]
+    timings = post_cut(driver, photo, model=DEFAULT_MODEL)["timings"]
     waiting = timings["total_ms"] - timings["decode_ms"] - timings["inference_ms"] - timings["encode_ms"]
     print(f"\n== second visit: page ready in {ready:.2f} s; the cached model's session ready {session:.2f} s later, "
-          f"unasked; a photo sent then waits {waiting} ms for the model (target <= 500 ms)")
+          f"unasked; a photo sent then waits {waiting} ms for the model")
+    print(f"{DEFAULT_MODEL} from the cache: {_load_ms(driver)} (target: session <= 500 ms)")
+    for model in MODELS:
+        if model != DEFAULT_MODEL:
+            post_cut(driver, photo, model=model)
+            print(f"{model} from the cache: {_load_ms(driver)}")
+
+
+def _load_ms(driver) -> str:
+    """How the page's last model load went: reading its bytes, then creating its session."""
+    read, session = driver.execute_script(
+        "const d = document.documentElement.dataset; return [d.modelReadMs, d.sessionMs]")
+    return f"bytes read in {read} ms, session created in {session} ms"
 
 
 def pick_in_page(driver, photo: bytes, path: Path) -> dict:

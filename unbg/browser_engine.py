@@ -89,7 +89,8 @@ class BrowserEngine:
         self._libheif = None
         self._sessions: dict[str, asyncio.Task] = {}
         self.on_model_progress: Callable[[float | None], None] = lambda fraction: None
-        self.on_model_ready: Callable[[str], None] = lambda model: None
+        # (model, {"read_ms", "session_ms"}): bytes from the cache or network, then the session.
+        self.on_model_ready: Callable[[str, dict], None] = lambda model, load_ms: None
 
     async def _runtime(self):
         if self._ort is None:
@@ -138,12 +139,15 @@ class BrowserEngine:
         choice = model_choice(model)
         try:
             ort = await self._runtime()
+            started = time.perf_counter()
             data = await self._model_bytes(self._model_url(model), self._manifest[choice.name]["bytes"])
+            read = time.perf_counter()
             options = _js_object({"executionProviders": to_js(["wasm"]), "graphOptimizationLevel": "all"})
             session = await ort.InferenceSession.create(data, options)
         except JsException as error:
             raise ModelLoadError(f"The {choice.name} model could not be loaded ({error}). Reload the page to try again.") from None
-        self.on_model_ready(choice.name)
+        load_ms = {"read_ms": round((read - started) * 1000), "session_ms": round((time.perf_counter() - read) * 1000)}
+        self.on_model_ready(choice.name, load_ms)
         return session
 
     async def _model_bytes(self, url: str, size: int):

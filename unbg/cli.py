@@ -84,7 +84,7 @@ def add_cut_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``unbg cut``."""
     parser.add_argument("inputs", nargs="+", metavar="IN", help="image files or folders of images")
     parser.add_argument("-o", "--output", required=True, metavar="OUT_DIR", help="folder for the results (created if missing)")
-    parser.add_argument("--model", choices=list(MODELS), default=DEFAULT_MODEL, help="quality (default) or fast")
+    parser.add_argument("--model", choices=list(MODELS), default=DEFAULT_MODEL, help=f"{' or '.join(MODELS)} (default {DEFAULT_MODEL})")
     parser.add_argument("--mask", action="store_true", help="write a grayscale mask (white = subject) instead of the cut-out")
 
 
@@ -147,7 +147,7 @@ def run_cut(args: argparse.Namespace) -> int:
 def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``unbg eval``."""
     parser.add_argument("data_dir", metavar="DATA_DIR", help="a set (images/ + masks/) or a folder of sets")
-    parser.add_argument("--model", choices=list(MODELS), default=DEFAULT_MODEL, help="quality (default) or fast")
+    parser.add_argument("--model", choices=list(MODELS), default=DEFAULT_MODEL, help=f"{' or '.join(MODELS)} (default {DEFAULT_MODEL})")
     parser.add_argument("--limit", type=int, metavar="N", help="only the first N images of each set")
 
 

@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from .errors import BadInput, InferenceError, ModelLoadError
-from .models import MODEL_DIR, MODEL_SIZE, model_choice
+from .models import DEFAULT_MODEL, MODEL_DIR, MODEL_SIZE, model_choice
 from .sniff import SNIFF_BYTES, sniff_format
 
 # Sniffed format → (Pillow's format name, the name people know it by).
@@ -89,7 +89,7 @@ def encode_png(pixels: np.ndarray) -> bytes:
 class NativeEngine:
     """Runs a pipeline model (``quality`` or ``fast``) with onnxruntime on the CPU."""
 
-    def __init__(self, model: str = "quality", threads: int | None = None):
+    def __init__(self, model: str = DEFAULT_MODEL, threads: int | None = None):
         self.choice = model_choice(model)
         self.threads = threads
         self._session = None

@@ -22,9 +22,10 @@ def speed_label(model: str, measured_ms: dict[str, float]) -> str:
         if other in RELATIVE_TIME and ms:
             return f"~{_seconds(ms * RELATIVE_TIME[model] / RELATIVE_TIME[other])} here (estimate)"
     fastest = min(RELATIVE_TIME[name] for name in MODELS)
+    slowest = max(RELATIVE_TIME[name] for name in MODELS)
     if RELATIVE_TIME[model] == fastest:
-        return f"about {max(RELATIVE_TIME.values()) / fastest:.0f}× faster"
-    return "best edges"
+        return f"about {slowest / fastest:.0f}× faster"
+    return f"about {RELATIVE_TIME[model] / fastest:.0f}× slower"
 
 
 def remember(measured_ms: dict[str, float], model: str, inference_ms: float) -> dict[str, float]:

@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from tests.drawings import draw_subject, subject_and_background, subject_jpeg
+from unbg.models import DEFAULT_MODEL
 from unbg.native_engine import NativeEngine, decode_image
 
 WIDTH, HEIGHT = 900, 640
@@ -17,7 +18,7 @@ WIDTH, HEIGHT = 900, 640
 
 @pytest.fixture(scope="module")
 def native():
-    return NativeEngine("quality")
+    return NativeEngine(DEFAULT_MODEL)  # what a picked photo gets
 
 
 def write_photo(path, fmt: str) -> bytes:
@@ -57,8 +58,9 @@ def test_picked_photo_is_cut_out_like_the_native_engine(app, native, tmp_path, f
     assert 0 < timings["preview_ms"] < timings["total_ms"]
     assert not app.find("preview").is_displayed()
     # The picker now tells how long the model took on this device, next to its download size.
-    assert re.fullmatch(r"Quality · \d+ MB · ~\d+(\.\d)? s here", app.model_label("quality")), app.model_label("quality")
-    assert re.search(r"s here( \(estimate\))?$", app.model_label("fast")), app.model_label("fast")
+    assert re.fullmatch(r"Fast · \d+ MB · ~\d+(\.\d)? s here", app.model_label("fast")), app.model_label("fast")
+    assert re.fullmatch(r"Full precision · \d+ MB · ~\d+(\.\d)? s here \(estimate\)", app.model_label("quality")), \
+        app.model_label("quality")
     name, png = app.export("png")
     assert name == "product shot-nobg.png"
     cutout = Image.open(io.BytesIO(png))
@@ -69,7 +71,10 @@ def test_picked_photo_is_cut_out_like_the_native_engine(app, native, tmp_path, f
     assert_same_alpha(browser[..., 3], native_cutout[..., 3])
     assert_cuts_subject(browser[..., 3])
     # The soft edge carries the model's estimate of the subject's colour, not the photo's mix.
-    edge = (native_cutout[..., 3] >= 128) & (native_cutout[..., 3] < 255) & (browser[..., 3] >= 128)
+    # Compared where both alphas agree: the HEIC decoders differ by a step or two on a few
+    # pixels, and the int8 model turns that into a different alpha on a few hundred.
+    agree = np.abs(browser[..., 3].astype(int) - native_cutout[..., 3]) <= 1
+    edge = (native_cutout[..., 3] >= 128) & (native_cutout[..., 3] < 255) & (browser[..., 3] >= 128) & agree
     assert edge.sum() > 50
     assert np.abs(browser[edge][:, :3].astype(int) - native_cutout[edge][:, :3]).max() <= 3
     assert np.abs(photo[edge][:, :3].astype(int) - native_cutout[edge][:, :3]).max() > 10
@@ -111,9 +116,13 @@ def test_dragging_a_file_over_the_page_starts_loading_the_model(app):
 
 
 def test_a_returning_visitor_finds_the_model_ready_before_the_first_photo(app):
-    assert app.post_cut(subject_jpeg(320, 240), model="quality")["type"] == "unbg:result"  # now it is cached
+    assert app.post_cut(subject_jpeg(320, 240), model=DEFAULT_MODEL)["type"] == "unbg:result"  # now it is cached
     app.open()
-    app.wait_for(lambda d: d.execute_script("return document.documentElement.dataset.modelReady") == "quality", 120)
+    dataset = "return document.documentElement.dataset"
+    app.wait_for(lambda d: d.execute_script(dataset + ".modelReady") == DEFAULT_MODEL, 120)
     assert app.jobs_done == 0
-    reply = app.post_cut(subject_jpeg(320, 240), model="quality")
+    # Its bytes came from Cache Storage, then its session was created; the page says how long each took.
+    assert int(app.driver.execute_script(dataset + ".modelReadMs")) >= 0
+    assert int(app.driver.execute_script(dataset + ".sessionMs")) > 0
+    reply = app.post_cut(subject_jpeg(320, 240), model=DEFAULT_MODEL)
     assert reply["type"] == "unbg:result" and "model" not in reply["progress"]  # no wait for the model
