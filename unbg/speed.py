@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from .models import MODELS
 
-# Browser inference time of each model relative to quality's, from `make bench` (2-core machine).
-RELATIVE_TIME = {"quality": 1.0, "fast": 0.55}
+# Browser inference time of each model relative to quality's, from `make bench` (2-core machine;
+# fast took 0.46–0.72 of quality's time over several runs, 0.61–0.63 in the latest).
+RELATIVE_TIME = {"quality": 1.0, "fast": 0.6}
 
 
 def _seconds(ms: float) -> str:
