@@ -5,6 +5,7 @@ import json
 import js
 
 from components import dom
+from components.best_toggle import BestToggle
 from components.brush_canvas import BrushCanvas
 from components.compare_slider import CompareSlider
 from components.cut_service import CutService
@@ -45,6 +46,7 @@ async def start() -> None:
         layers,
         Dropzone(dom.find("[data-component=dropzone]"), store),
         ModelPicker(dom.find("[data-testid=model]"), store, manifest),
+        BestToggle(dom.find("[data-testid=best]"), store),
         Progress(dom.find("[data-component=progress]"), store),
         ErrorBanner(dom.find("[data-component=error]"), store),
         ResultView(dom.find("[data-component=result]"), store),

@@ -9,6 +9,7 @@ import js
 from unbg import actions
 from unbg.cancel import CancelToken
 from unbg.errors import Cancelled, UnbgError
+from unbg.models import BEST_VIEWS
 
 
 class CutService:
@@ -48,16 +49,16 @@ class CutService:
             if not self._cancelled.done():
                 self._cancelled.set_result(True)
 
-    async def cut(self, blob, model: str, output: str, progress):
+    async def cut(self, blob, model: str, views: int, output: str, progress):
         """Cut out ``blob`` once no other job runs; raises UnbgError subclasses."""
         async with self._lock:
-            return await self._engine.cut(blob, model, output, progress)
+            return await self._engine.cut(blob, model, views, output, progress)
 
-    async def _cut_pixels(self, blob, model: str, progress, token: CancelToken):
+    async def _cut_pixels(self, blob, model: str, views: int, progress, token: CancelToken):
         async with self._lock:
             token.check()  # cancelled while it waited for its turn
             on_preview = lambda image: token.cancelled or actions.preview_ready(self._store, image)
-            return await self._engine.cut_pixels(blob, model, progress, token, on_preview)
+            return await self._engine.cut_pixels(blob, model, views, progress, token, on_preview)
 
     async def _drain(self) -> None:
         try:
@@ -73,7 +74,8 @@ class CutService:
         actions.job_started(store, job["id"], job["name"])
         progress = lambda stage, value: actions.stage_changed(store, stage)
         model = store.get("model")
-        work = asyncio.ensure_future(self._cut_pixels(job["file"], model, progress, self._token))
+        views = BEST_VIEWS if store.get("best") else 1
+        work = asyncio.ensure_future(self._cut_pixels(job["file"], model, views, progress, self._token))
         # A cancel answers at once; the model finishes its current run in its worker and
         # the next job waits for it, but the page is usable meanwhile.
         await asyncio.wait([work, self._cancelled], return_when=asyncio.FIRST_COMPLETED)
@@ -97,6 +99,7 @@ class CutService:
             "cutout": cutout,
             "name": job["name"],
             "model": model,
+            "views": views,
             "width": cutout.width,
             "height": cutout.height,
             "timings": cutout.timings,

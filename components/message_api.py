@@ -9,7 +9,7 @@ from pyodide.ffi import jsnull, to_js
 
 from unbg.browser_engine import error_code
 from unbg.errors import BadInput, UnbgError
-from unbg.models import DEFAULT_MODEL, MODELS
+from unbg.models import BEST_VIEWS, DEFAULT_MODEL, MODELS
 
 from . import dom
 
@@ -43,6 +43,7 @@ class MessageApi:
             options = _field(data, "options")
             model = _field(options, "model", DEFAULT_MODEL)
             output = _field(options, "output", "cutout")
+            views = BEST_VIEWS if _field(options, "best", False) else 1
             if model not in MODELS:
                 raise BadInput(f"Unknown model {model!r}: use 'fast' or 'quality'.")
             image = _field(data, "image")
@@ -50,7 +51,7 @@ class MessageApi:
                 raise BadInput("The message has no image: send a Blob or an ArrayBuffer as 'image'.")
             blob = js.Blob.new(to_js([image]))
             progress = lambda stage, value: reply({"type": "unbg:progress", "stage": stage, "value": value})
-            result = await self._service.cut(blob, model, output, progress)
+            result = await self._service.cut(blob, model, views, output, progress)
         except UnbgError as error:
             reply({"type": "unbg:error", "code": error_code(error), "message": str(error)})
             return

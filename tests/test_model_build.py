@@ -12,8 +12,12 @@ import pytest
 
 from tests.drawings import draw_subject, subject_and_background
 from unbg.model_build import pipeline_model
-from unbg.models import PREVIEW_SIZE
+from unbg.models import BEST_VIEWS, PREVIEW_SIZE
 from unbg.native_engine import find_model_dir
+
+
+def feeds(rgba: np.ndarray, size: int, views: int = 1) -> dict:
+    return {"rgba": rgba, "size": np.array([size, size], np.int64), "views": np.array([views], np.int64)}
 
 
 @pytest.fixture(scope="module")
@@ -34,14 +38,15 @@ def test_manifest_names_sizes_hashes_and_which_model_previews():
 
 def test_inputs_are_rgba_of_any_size_and_the_working_size(quality):
     inputs = {i.name: (i.type, i.shape) for i in quality.get_inputs()}
-    assert inputs == {"rgba": ("tensor(uint8)", ["height", "width", 4]), "size": ("tensor(int64)", [2])}
+    assert inputs == {"rgba": ("tensor(uint8)", ["height", "width", 4]), "size": ("tensor(int64)", [2]),
+                      "views": ("tensor(int64)", [1])}
     assert [o.name for o in quality.get_outputs()] == ["alpha", "cutout", "colour"]
 
 
 def test_quality_model_previews_at_a_low_working_size(quality):
     width, height = 480, 360
     rgba = np.asarray(draw_subject(width, height).convert("RGBA"))
-    (alpha,) = quality.run(["alpha"], {"rgba": rgba, "size": np.array([PREVIEW_SIZE, PREVIEW_SIZE], np.int64)})
+    (alpha,) = quality.run(["alpha"], feeds(rgba, PREVIEW_SIZE))
     assert alpha.shape == (height, width) and alpha.dtype == np.uint8
     inside, outside = subject_and_background(width, height)
     assert alpha[inside].min() > 200 and alpha[outside].max() < 30
@@ -59,6 +64,44 @@ def _red_channel_isnet() -> onnx.ModelProto:
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)], ir_version=8)
 
 
+def test_best_edges_average_the_mask_of_the_photo_and_of_its_mirror():
+    # A stand-in whose mask is the red channel moved 8 pixels right: on the mirrored photo it
+    # moves it left, so two views give the mean of both shifts (one view, the right shift).
+    n = helper.make_node
+    shift = 8
+    graph = helper.make_graph(
+        [n("Slice", ["input", "start", "end", "axis"], ["red"]),
+         n("Pad", ["red", "pads", "low"], ["padded"]),
+         n("Slice", ["padded", "start", "crop_end", "w_axis"], ["shifted"]),
+         n("Add", ["shifted", "half"], ["output"])],
+        "shifted_red", [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["n", 3, "h", "w"])],
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["n", 1, "h", "w"])],
+        initializer=[numpy_helper.from_array(np.array(v, t), name) for name, v, t in [
+            ("start", [0], np.int64), ("end", [1], np.int64), ("axis", [1], np.int64), ("w_axis", [3], np.int64),
+            ("crop_end", [-shift], np.int64), ("pads", [0, 0, 0, shift, 0, 0, 0, 0], np.int64),
+            ("low", -0.5, np.float32), ("half", 0.5, np.float32)]])
+    isnet = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)], ir_version=8)
+    session = ort.InferenceSession(pipeline_model(isnet, pivot=0.5).SerializeToString(), providers=["CPUExecutionProvider"])
+    size = 128
+    red = np.zeros((size, size), np.float32)
+    red[32:96, 40:80] = 1.0
+    red[50:70, 80:100] = 0.6  # an arm on one side only: the two shifts differ
+    rgba = np.zeros((size, size, 4), np.uint8)
+    rgba[..., 0], rgba[..., 3] = np.round(red * 255), 255
+    red = rgba[..., 0].astype(np.float32) / 255
+
+    def levels(mask):
+        return np.round(np.clip((mask - 0.5) * 3 + 0.5, 0, 1) * 255)
+
+    right = np.pad(red, ((0, 0), (shift, 0)))[:, :size]
+    left = np.pad(red, ((0, 0), (0, shift)))[:, shift:]
+    (one,) = session.run(["alpha"], feeds(rgba, size, views=1))
+    (two,) = session.run(["alpha"], feeds(rgba, size, views=BEST_VIEWS))
+    assert np.abs(one - levels(right)).max() <= 1
+    assert np.abs(two - levels((right + left) / 2)).max() <= 1
+    assert np.abs(two.astype(int) - one).max() > 100
+
+
 def test_edge_colours_lose_the_old_background():
     # A red subject with a feathered edge over green: the edge pixels mix the two. With the
     # stand-in model the mask is the red channel, so the alpha follows the true coverage.
@@ -70,7 +113,7 @@ def test_edge_colours_lose_the_old_background():
     rgba = np.concatenate([np.round(photo), np.full((size, size, 1), 255)], -1).astype(np.uint8)
     session = ort.InferenceSession(pipeline_model(_red_channel_isnet(), pivot=0.5).SerializeToString(),
                                    providers=["CPUExecutionProvider"])
-    cutout, colour = session.run(["cutout", "colour"], {"rgba": rgba, "size": np.array([size, size], np.int64)})
+    cutout, colour = session.run(["cutout", "colour"], feeds(rgba, size))
 
     alpha = cutout[..., 3]
     edge = (alpha > 0) & (alpha < 255)
@@ -97,7 +140,7 @@ def test_nearly_opaque_edge_pixels_keep_their_own_detail():
     rgba = np.concatenate([np.round(photo), np.full((size, size, 1), 255)], -1).astype(np.uint8)
     session = ort.InferenceSession(pipeline_model(_red_channel_isnet(), pivot=0.5).SerializeToString(),
                                    providers=["CPUExecutionProvider"])
-    (cutout,) = session.run(["cutout"], {"rgba": rgba, "size": np.array([size, size], np.int64)})
+    (cutout,) = session.run(["cutout"], feeds(rgba, size))
 
     alpha = cutout[..., 3].astype(float) / 255
     edge = (alpha > 0) & (alpha < 1)

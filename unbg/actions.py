@@ -21,6 +21,7 @@ def initial_state() -> dict:
     return {
         "page": "loading",  # loading | ready | busy | error, mirrored on <html data-state>
         "model": DEFAULT_MODEL,
+        "best": False,  # best edges: the model also sees the photo mirrored (twice the time)
         "model_progress": None,  # 0..1 while the model downloads
         "model_ready": None,  # the model whose session was created last
         "model_load_ms": None,  # how long it took: {"read_ms": bytes from cache or network, "session_ms"}
@@ -66,6 +67,10 @@ def page_ready(store: Store) -> None:
 def choose_model(store: Store, name: str) -> None:
     if name in MODELS:
         store.set(model=name)
+
+
+def choose_best(store: Store, on: bool) -> None:
+    store.set(best=bool(on))
 
 
 def prewarm_requested(store: Store) -> None:

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from .chromium import Chromium, post_cut, renderer_pids, rss_bytes
-from .models import DEFAULT_MODEL, MODELS
+from .models import BEST_VIEWS, DEFAULT_MODEL, MODELS
 from .native_engine import NativeEngine, decode_image
 from .serve import start_server
 
@@ -74,6 +74,12 @@ def bench_photos(workdir: Path) -> list[tuple[str, bytes]]:
         square.resize((4000, 3000)).save(buffer, format="JPEG", quality=92)
         photos.append(("4000x3000 JPEG (12 MP)", buffer.getvalue()))
     return photos
+
+
+def _model_spec(spec: str) -> tuple[str, bool]:
+    """``fast`` → ("fast", False); ``fast+best`` → ("fast", True): best edges, two views."""
+    model, _, mode = spec.partition("+")
+    return model, mode == "best"
 
 
 def native_cut(engine: NativeEngine, data: bytes) -> dict:
@@ -176,7 +182,8 @@ def bench_painting(driver, moves: int = 150) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Native engine and browser side by side.")
-    parser.add_argument("--models", default="quality,fast")
+    parser.add_argument("--models", default="quality,fast,fast+best",
+                        help="comma-separated; +best runs that model with best edges (two views)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-eval", action="store_true", help=f"skip the quality measurement on {EVAL}")
     args = parser.parse_args(argv)
@@ -197,29 +204,30 @@ def main(argv: list[str] | None = None) -> None:
         print(f"page ready in {time.perf_counter() - started:.2f} s; idle renderer RSS {memory.take() / 2**20:.0f} MB")
         print(f"cross-origin isolated: {driver.execute_script('return crossOriginIsolated')}, "
               f"threads: {driver.execute_script('return navigator.hardwareConcurrency')}")
-        for model in args.models.split(","):
-            engine = NativeEngine(model)
+        for spec in args.models.split(","):
+            model, best = _model_spec(spec)
+            engine = NativeEngine(model, views=BEST_VIEWS if best else 1)
             started = time.perf_counter()
             native_cut(engine, photos[0][1])
             native_first = time.perf_counter() - started
             started = time.perf_counter()
-            first = post_cut(driver, photos[0][1], model=model)
+            first = post_cut(driver, photos[0][1], model=model, best=best)
             browser_first = time.perf_counter() - started
             if first["type"] != "unbg:result":
                 raise SystemExit(f"browser failed: {first}")
-            print(f"\n== model {model}: first cut incl. model load: native {native_first:.2f} s, browser {browser_first:.2f} s")
+            print(f"\n== model {spec}: first cut incl. model load: native {native_first:.2f} s, browser {browser_first:.2f} s")
             print(f"{'photo':<24}{'stage':<14}{'native ms':>10}{'browser ms':>12}{'ratio':>8}")
             for label, data in photos:
                 memory.take()
                 native_runs, browser_runs = [], []
                 for _ in range(args.repeat):
                     native_runs.append(native_cut(engine, data))
-                    reply = post_cut(driver, data, model=model)
+                    reply = post_cut(driver, data, model=model, best=best)
                     if reply["type"] != "unbg:result":
                         raise SystemExit(f"browser failed on {label}: {reply}")
                     browser_runs.append(reply["timings"])
                 native, browser = median_timings(native_runs), median_timings(browser_runs)
-                browser_inference.setdefault(label, {})[model] = browser["inference_ms"]
+                browser_inference.setdefault(label, {})[spec] = browser["inference_ms"]
                 for stage in STAGES:
                     ratio = browser[stage] / native[stage] if native[stage] else float("nan")
                     print(f"{label:<24}{stage:<14}{native[stage]:>10.0f}{browser[stage]:>12.0f}{ratio:>8.2f}")
@@ -240,9 +248,10 @@ def main(argv: list[str] | None = None) -> None:
     if EVAL.is_dir() and not args.no_eval:
         from .evaluate import evaluate
 
-        for model in args.models.split(","):
-            print(f"\n== quality of {model} on {EVAL}")
-            evaluate(EVAL, model)
+        for spec in args.models.split(","):
+            model, best = _model_spec(spec)
+            print(f"\n== quality of {spec} on {EVAL}")
+            evaluate(EVAL, model, views=BEST_VIEWS if best else 1)
 
 
 if __name__ == "__main__":

@@ -223,11 +223,12 @@ class BrowserEngine:
             raise BadInput("This HEIC file is damaged and cannot be read.")
         return Picture(target.data, width, height, await js.createImageBitmap(target))
 
-    async def _decode_and_infer(self, blob, model: str, outputs: list[str], progress: Progress, token: CancelToken,
-                                on_preview: Callable | None = None):
+    async def _decode_and_infer(self, blob, model: str, views: int, outputs: list[str], progress: Progress,
+                                token: CancelToken, on_preview: Callable | None = None):
         """Decode ``blob`` and run the model; returns (picture, the outputs' data, timings so far, start).
 
-        ``on_preview(image_data)`` gets a quick low-resolution cut-out first, where the model allows it.
+        ``views`` is 1, or BEST_VIEWS for best edges. ``on_preview(image_data)`` gets a quick
+        low-resolution cut-out first (one view), where the model allows it.
         """
         start = time.perf_counter()
         await self._release_others(model)  # before loading: two sessions at once would not fit a phone
@@ -247,7 +248,7 @@ class BrowserEngine:
                 preview_ms = round((time.perf_counter() - start) * 1000)
                 token.check()
             inference_start = time.perf_counter()
-            data = await self._infer(session, picture.pixels, picture.width, picture.height, outputs)
+            data = await self._infer(session, picture.pixels, picture.width, picture.height, outputs, views=views)
             token.check()
         except BaseException:
             picture.bitmap.close()
@@ -274,20 +275,23 @@ class BrowserEngine:
         (data,) = await self._infer(session, pixels, width, height, ["cutout"], PREVIEW_SIZE)
         return _image_data(data, width, height)
 
-    async def cut_pixels(self, blob, model: str, progress: Progress, token: CancelToken, on_preview=None) -> Cutout:
+    async def cut_pixels(self, blob, model: str, views: int, progress: Progress, token: CancelToken,
+                         on_preview=None) -> Cutout:
         """Decode and cut out, keeping pixels for the editor (no file is encoded)."""
         picture, (cutout, colour), timings, start = await self._decode_and_infer(
-            blob, model, ["cutout", "colour"], progress, token, on_preview)
+            blob, model, views, ["cutout", "colour"], progress, token, on_preview)
         pixels = _image_data(cutout, picture.width, picture.height)
         colour = _image_data(colour, picture.width, picture.height)
         timings["total_ms"] = round((time.perf_counter() - start) * 1000)
         return Cutout(picture.bitmap, pixels, colour, picture.width, picture.height, timings)
 
-    async def cut(self, blob, model: str, output: str, progress: Progress, token: CancelToken | None = None) -> CutResult:
+    async def cut(self, blob, model: str, views: int, output: str, progress: Progress,
+                  token: CancelToken | None = None) -> CutResult:
         """The whole job: decode, infer, encode a PNG (cut-out with alpha, or the mask)."""
         if output not in ("cutout", "mask"):
             raise BadInput(f"Unknown output {output!r}: ask for 'cutout' or 'mask'.")
-        picture, (data,), timings, start = await self._decode_and_infer(blob, model, [output], progress, token or CancelToken())
+        picture, (data,), timings, start = await self._decode_and_infer(blob, model, views, [output], progress,
+                                                                        token or CancelToken())
         picture.bitmap.close()  # the API sends a file; only the editor needs the photo again
         progress("encode", None)
         encode_start = time.perf_counter()
@@ -297,13 +301,18 @@ class BrowserEngine:
         timings["total_ms"] = round((end - start) * 1000)
         return CutResult(png, picture.width, picture.height, timings)
 
-    async def _infer(self, session, pixels, width: int, height: int, outputs: list[str], working_size: int = MODEL_SIZE):
+    async def _infer(self, session, pixels, width: int, height: int, outputs: list[str], working_size: int = MODEL_SIZE,
+                     views: int = 1):
         """Run the pipeline graph; ``outputs`` are its output names (``mask`` means ``alpha``)."""
         ort = self._ort
         # A view, not a copy: the proxy worker takes the buffer, we no longer need it.
         rgba = js.Uint8Array.new(pixels.buffer, pixels.byteOffset, pixels.length)
         size = js.BigInt64Array.of(js.BigInt(working_size), js.BigInt(working_size))
-        feeds = {"rgba": ort.Tensor.new("uint8", rgba, to_js([height, width, 4])), "size": ort.Tensor.new("int64", size, to_js([2]))}
+        feeds = {
+            "rgba": ort.Tensor.new("uint8", rgba, to_js([height, width, 4])),
+            "size": ort.Tensor.new("int64", size, to_js([2])),
+            "views": ort.Tensor.new("int64", js.BigInt64Array.of(js.BigInt(views)), to_js([1])),
+        }
         names = ["alpha" if output == "mask" else output for output in outputs]
         try:
             results = await session.run(_js_object(feeds), to_js(names))

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from .errors import BadInput, InferenceError, ModelLoadError
-from .models import DEFAULT_MODEL, MODELS
+from .models import BEST_VIEWS, DEFAULT_MODEL, MODELS
 from .naming import output_name
 
 BAR_WIDTH = 30
@@ -86,6 +86,11 @@ def add_cut_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", required=True, metavar="OUT_DIR", help="folder for the results (created if missing)")
     parser.add_argument("--model", choices=list(MODELS), default=DEFAULT_MODEL, help=f"{' or '.join(MODELS)} (default {DEFAULT_MODEL})")
     parser.add_argument("--mask", action="store_true", help="write a grayscale mask (white = subject) instead of the cut-out")
+    add_best_argument(parser)
+
+
+def add_best_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--best", action="store_true", help="best edges: the model also sees each photo mirrored (twice the time)")
 
 
 def run_cut(args: argparse.Namespace) -> int:
@@ -105,7 +110,7 @@ def run_cut(args: argparse.Namespace) -> int:
         print(f"unbg: {out_dir}: cannot create the output folder: {exc.strerror}", file=sys.stderr)
         return 1
 
-    engine = NativeEngine(args.model)
+    engine = NativeEngine(args.model, views=BEST_VIEWS if args.best else 1)
     kind = "mask" if args.mask else "png"
     progress = Progress(len(files))
     written: dict[str, Path] = {}  # output name → the input it came from
@@ -149,13 +154,14 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("data_dir", metavar="DATA_DIR", help="a set (images/ + masks/) or a folder of sets")
     parser.add_argument("--model", choices=list(MODELS), default=DEFAULT_MODEL, help=f"{' or '.join(MODELS)} (default {DEFAULT_MODEL})")
     parser.add_argument("--limit", type=int, metavar="N", help="only the first N images of each set")
+    add_best_argument(parser)
 
 
 def run_eval(args: argparse.Namespace) -> int:
     """Print quality metrics against ground-truth masks per set and overall; see unbg/evaluate.py."""
     from .evaluate import evaluate  # numpy and onnxruntime load only when needed
 
-    return evaluate(Path(args.data_dir), args.model, args.limit)
+    return evaluate(Path(args.data_dir), args.model, args.limit, views=BEST_VIEWS if args.best else 1)
 
 
 # Subcommand name → (help, add its arguments, run it).

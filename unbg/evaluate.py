@@ -168,10 +168,11 @@ def _mean(rows: list[dict[str, float]]) -> dict[str, float]:
     return {key: float(np.mean([row[key] for row in rows])) for key in rows[0]}
 
 
-def evaluate(data_dir: Path, model: str, limit: int | None = None) -> int:
+def evaluate(data_dir: Path, model: str, limit: int | None = None, views: int = 1) -> int:
     """Cut out every image of every set with ``model``, print a table per set and a summary.
 
-    ``limit`` keeps the first N images of each set. Returns the exit code: 1 on any failure.
+    ``limit`` keeps the first N images of each set; ``views`` is the engine's (see NativeEngine).
+    Returns the exit code: 1 on any failure.
     """
     from .errors import BadInput, InferenceError, ModelLoadError
     from .native_engine import NativeEngine, decode_image
@@ -180,7 +181,8 @@ def evaluate(data_dir: Path, model: str, limit: int | None = None) -> int:
     if not sets:
         print(f"unbg: {data_dir}: no set here (a set has images/ and masks/ folders)", file=sys.stderr)
         return 1
-    engine = NativeEngine(model)
+    engine = NativeEngine(model, views=views)
+    model = model if views == 1 else f"{model}, best edges"  # how the tables name it
     try:
         engine.alpha(np.zeros((8, 8, 4), np.uint8))  # load the model now, so no image's time includes it
     except (ModelLoadError, InferenceError) as exc:

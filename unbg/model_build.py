@@ -257,9 +257,17 @@ def _foreground() -> tuple[list[onnx.NodeProto], list[onnx.TensorProto]]:
     return nodes, inits
 
 
+def _mirrored(x: str, out: str) -> list[onnx.NodeProto]:
+    """``x`` [N, C, H, W] mirrored left to right."""
+    p = PREFIX
+    return [helper.make_node("Slice", [x, p + "minus_one", p + "before_first", p + "axis3", p + "minus_one"], [out])]
+
+
 def pipeline_model(isnet: onnx.ModelProto, pivot: float = PIVOT, foreground: bool = True) -> onnx.ModelProto:
     """Wrap ISNet in pre- and post-processing: RGBA uint8 in; alpha, cut-out and colour out.
 
+    Inputs: ``rgba``; ``size``, the working size [h, w]; ``views``, 1, or 2 to also show ISNet the
+    photo mirrored and average the two masks (better edges for twice the work).
     ``pivot`` is the mask value that becomes alpha 0.5 (see GAIN and PIVOT); ``foreground`` estimates
     the subject's colour on the semi-transparent edge (see _foreground).
     """
@@ -270,6 +278,11 @@ def pipeline_model(isnet: onnx.ModelProto, pivot: float = PIVOT, foreground: boo
     inits = [
         _const("axis0", [0]),
         _const("axes01", [0, 1]),
+        _const("zero_i", [0]),
+        _const("two_i", [2]),
+        _const("minus_one", [-1]),
+        _const("before_first", [np.iinfo(np.int64).min]),
+        _const("axis3", [3]),
         _const("axis_last", [-1]),
         _const("one", [1]),
         _const("four", [4]),
@@ -296,14 +309,24 @@ def pipeline_model(isnet: onnx.ModelProto, pivot: float = PIVOT, foreground: boo
         n("Cast", [p + "small_rgb"], [p + "small_float"], to=TensorProto.FLOAT),
         n("Mul", [p + "small_float", p + "scale"], [p + "scaled"]),
         n("Sub", [p + "scaled", p + "offset"], [p + "centred"]),
-        n("Transpose", [p + "centred"], ["input"], perm=[0, 3, 1, 2]),
+        n("Transpose", [p + "centred"], [p + "view"], perm=[0, 3, 1, 2]),
+        # ISNet sees the photo once, or (views = 2) also mirrored, as a batch of two.
+        *_mirrored(p + "view", p + "view_mirrored"),
+        n("Concat", [p + "view", p + "view_mirrored"], [p + "both_views"], axis=0),
+        n("Slice", [p + "both_views", p + "zero_i", "views", p + "axis0"], ["input"]),
     ]
     post = [
         n("Shape", ["rgba"], [p + "rgba_shape"]),
         n("Slice", [p + "rgba_shape", p + "hw_start", p + "hw_end", p + "axis0"], [p + "hw"]),
         n("Concat", [p + "batch_channel", p + "hw"], [p + "full_size"], axis=0),
+        # The mean of the views' masks, the mirrored one mirrored back (one view: its mask, exactly).
+        n("Slice", ["output", p + "zero_i", p + "one", p + "axis0"], [p + "first_mask"]),
+        n("Slice", ["output", p + "one", p + "two_i", p + "axis0"], [p + "second_mask_mirrored"]),
+        *_mirrored(p + "second_mask_mirrored", p + "second_mask"),
+        n("Concat", [p + "first_mask", p + "second_mask"], [p + "masks"], axis=0),
+        n("ReduceMean", [p + "masks", p + "axis0"], [p + "mask"], keepdims=1),
         # Levels (and the scale to 0..255) at 1024², before the resize: both are linear, so they commute.
-        n("Mul", ["output", p + "levels_scale"], [p + "gained"]),
+        n("Mul", [p + "mask", p + "levels_scale"], [p + "gained"]),
         n("Add", [p + "gained", p + "levels_offset"], [p + "levelled"]),
     ]
     post += [
@@ -339,6 +362,7 @@ def pipeline_model(isnet: onnx.ModelProto, pivot: float = PIVOT, foreground: boo
         [
             helper.make_tensor_value_info("rgba", TensorProto.UINT8, ["height", "width", 4]),
             helper.make_tensor_value_info("size", TensorProto.INT64, [2]),
+            helper.make_tensor_value_info("views", TensorProto.INT64, [1]),
         ],
         [
             helper.make_tensor_value_info("alpha", TensorProto.UINT8, ["height", "width"]),

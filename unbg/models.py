@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 MODEL_DIR = "assets/models"  # relative to the project root and to the served site
 MODEL_SIZE = 1024  # the working size ISNet was trained at: every full pass runs at 1024²
+# "Best edges": ISNet also sees the photo mirrored and the two masks are averaged, for twice
+# the work. On ../shared/eval with the fast model: MAE 0.0500 → 0.0488, boundary F 0.833 → 0.845.
+BEST_VIEWS = 2
 # The preview's working size, a multiple of 64: 1/16 of the full pass's work, shown in under a second.
 PREVIEW_SIZE = 256
 

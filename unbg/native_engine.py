@@ -87,11 +87,15 @@ def encode_png(pixels: np.ndarray) -> bytes:
 
 
 class NativeEngine:
-    """Runs a pipeline model (``quality`` or ``fast``) with onnxruntime on the CPU."""
+    """Runs a pipeline model (``fast`` or ``quality``) with onnxruntime on the CPU.
 
-    def __init__(self, model: str = DEFAULT_MODEL, threads: int | None = None):
+    ``views`` is 1, or BEST_VIEWS for best edges (twice the work).
+    """
+
+    def __init__(self, model: str = DEFAULT_MODEL, threads: int | None = None, views: int = 1):
         self.choice = model_choice(model)
         self.threads = threads
+        self.views = views
         self._session = None
         self._lock = threading.Lock()  # one session even if two threads ask at once
 
@@ -128,7 +132,8 @@ class NativeEngine:
         session = self._get_session()
         try:
             size = np.array([MODEL_SIZE, MODEL_SIZE], np.int64)
-            (result,) = session.run([output], {"rgba": np.ascontiguousarray(rgba), "size": size})
+            views = np.array([self.views], np.int64)
+            (result,) = session.run([output], {"rgba": np.ascontiguousarray(rgba), "size": size, "views": views})
         except Exception as exc:
             raise InferenceError(f"The {self.choice.name} model failed on this image: {_first_line(exc)}") from exc
         return result

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from tests.drawings import draw_subject, subject_and_background, subject_jpeg
-from unbg.models import DEFAULT_MODEL
+from unbg.models import BEST_VIEWS, DEFAULT_MODEL
 from unbg.native_engine import NativeEngine, decode_image
 
 WIDTH, HEIGHT = 900, 640
@@ -78,6 +78,23 @@ def test_picked_photo_is_cut_out_like_the_native_engine(app, native, tmp_path, f
     assert edge.sum() > 50
     assert np.abs(browser[edge][:, :3].astype(int) - native_cutout[edge][:, :3]).max() <= 3
     assert np.abs(photo[edge][:, :3].astype(int) - native_cutout[edge][:, :3]).max() > 10
+
+
+def test_the_best_edges_switch_cuts_out_with_two_views(app, tmp_path):
+    photo = tmp_path / "vase.jpg"
+    data = write_photo(photo, "JPEG")
+    app.find("best").click()
+    try:
+        app.pick(photo)
+        assert app.state == "ready", app.error_message
+        browser = np.asarray(Image.open(io.BytesIO(app.export("png")[1])))
+    finally:
+        app.find("best").click()
+    pixels = decode_image(data)
+    two_views = NativeEngine(DEFAULT_MODEL, views=BEST_VIEWS).alpha(pixels)
+    assert_same_alpha(browser[..., 3], two_views)
+    one_view = NativeEngine(DEFAULT_MODEL).alpha(pixels)
+    assert (browser[..., 3] != two_views).sum() < (browser[..., 3] != one_view).sum()
 
 
 def test_bad_files_show_a_message_and_the_next_file_works(app, tmp_path):

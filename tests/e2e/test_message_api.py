@@ -8,6 +8,7 @@ import numpy as np
 from PIL import Image
 
 from tests.drawings import subject_and_background, subject_jpeg
+from unbg.models import BEST_VIEWS
 from unbg.native_engine import NativeEngine, decode_image
 
 
@@ -65,3 +66,13 @@ def test_fast_model_gives_the_native_alpha(app):
     assert np.abs(browser - native).max() <= 1
     inside, outside = subject_and_background(900, 640)
     assert browser[inside].min() > 200 and browser[outside].max() < 30
+
+
+def test_best_edges_give_the_native_two_view_alpha(app):
+    photo = subject_jpeg(900, 640)
+    reply = app.post_cut(photo, model="fast", output="mask", best=True)
+    assert reply["type"] == "unbg:result", reply
+    browser = np.asarray(Image.open(io.BytesIO(reply["png"]))).astype(int)
+    native = NativeEngine("fast", views=BEST_VIEWS).alpha(decode_image(photo))
+    assert np.abs(browser - native).max() <= 1
+    assert not np.array_equal(native, NativeEngine("fast").alpha(decode_image(photo)))  # two views are not one
