@@ -22,8 +22,7 @@ from .models import MODEL_DIR, MODEL_SIZE, PREVIEW_SIZE, model_choice
 from .png import encode_png
 from .sniff import SNIFF_BYTES, sniff_format
 
-ORT_URL = "assets/vendor/ort/ort.wasm.min.mjs"
-ORT_WASM_DIR = "assets/vendor/ort/"
+RUNTIME_URL = "assets/runtime.mjs"  # onnxruntime-web, configured and started by the page
 LIBHEIF_URL = "assets/vendor/libheif/libheif-bundle.mjs"
 MODEL_CACHE = "unbg-models-v1"
 PREVIEW_LONG_SIDE = 512  # the preview's photo copy: small enough to decode and move in no time
@@ -94,14 +93,8 @@ class BrowserEngine:
 
     async def _runtime(self):
         if self._ort is None:
-            (ort,) = await js_import(_url(ORT_URL))
-            ort.env.logLevel = "error"
-            wasm = ort.env.wasm
-            wasm.wasmPaths = _url(ORT_WASM_DIR)
-            # Threads need cross-origin isolation; without it ask for one and get no warning.
-            wasm.numThreads = js.navigator.hardwareConcurrency if js.crossOriginIsolated else 1
-            wasm.proxy = True  # inference runs in ORT's worker: the page stays responsive
-            self._ort = ort
+            (runtime,) = await js_import(_url(RUNTIME_URL))  # the page started it already (see it)
+            self._ort = await runtime.ready
         return self._ort
 
     def prewarm(self, model: str) -> None:
