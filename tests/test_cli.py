@@ -8,6 +8,8 @@ from PIL import Image
 
 from tests.drawings import draw_subject, subject_and_background
 from unbg.cli import main
+from unbg.models import BEST_VIEWS
+from unbg.native_engine import NativeEngine, decode_image
 
 WIDTH, HEIGHT = 512, 384
 
@@ -47,6 +49,16 @@ def test_mask(photos, tmp_path):
         alpha = np.asarray(mask)
     inside, outside = subject_and_background(WIDTH, HEIGHT)
     assert alpha[inside].min() > 200 and alpha[outside].max() < 30
+
+
+def test_best_edges_mask_is_the_two_view_alpha(photos, tmp_path):
+    out = tmp_path / "out"
+    assert main(["cut", str(photos / "egg.jpg"), "-o", str(out), "--mask", "--best"]) == 0
+    with Image.open(out / "egg-mask.png") as mask:
+        alpha = np.asarray(mask)
+    rgba = decode_image((photos / "egg.jpg").read_bytes())
+    assert np.array_equal(alpha, NativeEngine(views=BEST_VIEWS).alpha(rgba))
+    assert not np.array_equal(alpha, NativeEngine().alpha(rgba))  # one view differs
 
 
 def test_fast_model(photos, tmp_path):

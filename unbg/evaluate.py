@@ -182,7 +182,7 @@ def evaluate(data_dir: Path, model: str, limit: int | None = None, views: int = 
         print(f"unbg: {data_dir}: no set here (a set has images/ and masks/ folders)", file=sys.stderr)
         return 1
     engine = NativeEngine(model, views=views)
-    model = model if views == 1 else f"{model}, best edges"  # how the tables name it
+    label = model if views == 1 else f"{model}, best edges"  # how the tables name it
     try:
         engine.alpha(np.zeros((8, 8, 4), np.uint8))  # load the model now, so no image's time includes it
     except (ModelLoadError, InferenceError) as exc:
@@ -192,7 +192,7 @@ def evaluate(data_dir: Path, model: str, limit: int | None = None, views: int = 
     edge_errors: list[tuple[float, float]] = []
     failures = 0
     for set_dir in sets:
-        print(f"\n{set_dir.name} ({model})\n{HEADER}")
+        print(f"\n{set_dir.name} ({label})\n{HEADER}")
         results = []
         for image_path, mask_path in pairs(set_dir)[: limit]:
             try:
@@ -217,7 +217,7 @@ def evaluate(data_dir: Path, model: str, limit: int | None = None, views: int = 
             everything += results
     if everything:
         m = _mean(everything)
-        print(f"\nall {len(everything)} images ({model}): MAE {m['mae']:.4f}  SAD {m['sad']:.2f}  "
+        print(f"\nall {len(everything)} images ({label}): MAE {m['mae']:.4f}  SAD {m['sad']:.2f}  "
               f"IoU {m['iou']:.3f}  Fβ {m['f_beta']:.3f}  boundary F {m['boundary_f']:.3f}  {m['seconds']:.2f} s/image")
     if edge_errors:
         ours, photo = np.mean(edge_errors, axis=0)
