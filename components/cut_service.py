@@ -9,7 +9,7 @@ import js
 from unbg import actions
 from unbg.cancel import CancelToken
 from unbg.errors import Cancelled, UnbgError
-from unbg.models import BEST_VIEWS
+from unbg.models import view_count
 
 
 class CutService:
@@ -74,7 +74,7 @@ class CutService:
         actions.job_started(store, job["id"], job["name"])
         progress = lambda stage, value: actions.stage_changed(store, stage)
         model = store.get("model")
-        views = BEST_VIEWS if store.get("best") else 1
+        views = view_count(store.get("best"))
         work = asyncio.ensure_future(self._cut_pixels(job["file"], model, views, progress, self._token))
         # A cancel answers at once; the model finishes its current run in its worker and
         # the next job waits for it, but the page is usable meanwhile.

@@ -9,7 +9,7 @@ from pyodide.ffi import jsnull, to_js
 
 from unbg.browser_engine import error_code
 from unbg.errors import BadInput, UnbgError
-from unbg.models import BEST_VIEWS, DEFAULT_MODEL, MODELS
+from unbg.models import DEFAULT_MODEL, MODELS, view_count
 
 from . import dom
 
@@ -43,7 +43,7 @@ class MessageApi:
             options = _field(data, "options")
             model = _field(options, "model", DEFAULT_MODEL)
             output = _field(options, "output", "cutout")
-            views = BEST_VIEWS if _field(options, "best", False) else 1
+            views = view_count(bool(_field(options, "best", False)))
             if model not in MODELS:
                 raise BadInput(f"Unknown model {model!r}: use 'fast' or 'quality'.")
             image = _field(data, "image")

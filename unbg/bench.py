@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from .chromium import Chromium, post_cut, renderer_pids, rss_bytes
-from .models import BEST_VIEWS, DEFAULT_MODEL
+from .models import DEFAULT_MODEL, view_count
 from .native_engine import NativeEngine, decode_image
 from .serve import start_server
 
@@ -210,7 +210,7 @@ def main(argv: list[str] | None = None) -> None:
               f"threads: {driver.execute_script('return navigator.hardwareConcurrency')}")
         for spec in args.models.split(","):
             model, best = _model_spec(spec)
-            engine = NativeEngine(model, views=BEST_VIEWS if best else 1)
+            engine = NativeEngine(model, views=view_count(best))
             started = time.perf_counter()
             native_cut(engine, photos[0][1])
             native_first = time.perf_counter() - started
@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> None:
         for spec in args.models.split(","):
             model, best = _model_spec(spec)
             print(f"\n== quality of {spec} on {EVAL}")
-            evaluate(EVAL, model, views=BEST_VIEWS if best else 1)
+            evaluate(EVAL, model, views=view_count(best))
 
 
 if __name__ == "__main__":

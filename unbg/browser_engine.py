@@ -93,7 +93,7 @@ class BrowserEngine:
 
     async def _runtime(self):
         if self._ort is None:
-            (runtime,) = await js_import(_url(RUNTIME_URL))  # the page started it already (see it)
+            (runtime,) = await js_import(_url(RUNTIME_URL))  # the page loaded and started it already
             self._ort = await runtime.ready
         return self._ort
 

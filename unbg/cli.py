@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from .errors import BadInput, InferenceError, ModelLoadError
-from .models import BEST_VIEWS, DEFAULT_MODEL, MODELS
+from .models import DEFAULT_MODEL, MODELS, view_count
 from .naming import output_name
 
 BAR_WIDTH = 30
@@ -110,7 +110,7 @@ def run_cut(args: argparse.Namespace) -> int:
         print(f"unbg: {out_dir}: cannot create the output folder: {exc.strerror}", file=sys.stderr)
         return 1
 
-    engine = NativeEngine(args.model, views=BEST_VIEWS if args.best else 1)
+    engine = NativeEngine(args.model, views=view_count(args.best))
     kind = "mask" if args.mask else "png"
     progress = Progress(len(files))
     written: dict[str, Path] = {}  # output name → the input it came from
@@ -161,7 +161,7 @@ def run_eval(args: argparse.Namespace) -> int:
     """Print quality metrics against ground-truth masks per set and overall; see unbg/evaluate.py."""
     from .evaluate import evaluate  # numpy and onnxruntime load only when needed
 
-    return evaluate(Path(args.data_dir), args.model, args.limit, views=BEST_VIEWS if args.best else 1)
+    return evaluate(Path(args.data_dir), args.model, args.limit, views=view_count(args.best))
 
 
 # Subcommand name → (help, add its arguments, run it).

@@ -39,3 +39,8 @@ def model_choice(name: str | None) -> ModelChoice:
         return MODELS[name or DEFAULT_MODEL]
     except KeyError:
         raise ValueError(f"unknown model {name!r}: choose {' or '.join(MODELS)}") from None
+
+
+def view_count(best: bool) -> int:
+    """How many views of the photo ISNet gets: BEST_VIEWS for best edges, else one."""
+    return BEST_VIEWS if best else 1
