@@ -11,7 +11,7 @@ import onnxruntime as ort
 import pytest
 
 from tests.drawings import draw_subject, subject_and_background
-from unbg.model_build import pipeline_model
+from unbg.model_build import optimised_offline, pipeline_model
 from unbg.models import BEST_VIEWS, PREVIEW_SIZE
 from unbg.native_engine import find_model_dir
 
@@ -34,6 +34,8 @@ def test_manifest_names_sizes_hashes_and_which_model_previews():
         assert (find_model_dir() / entry["file"]).stat().st_size == entry["bytes"]
         assert len(entry["sha256"]) == 64
     assert manifest["quality"]["preview"] is True and manifest["fast"]["preview"] is True
+    # The int8 model is optimised by the build; float16 weights would be widened by it.
+    assert manifest["fast"]["optimised"] is True and manifest["quality"]["optimised"] is False
 
 
 def test_inputs_are_rgba_of_any_size_and_the_working_size(quality):
@@ -148,3 +150,50 @@ def test_nearly_opaque_edge_pixels_keep_their_own_detail():
     moved = np.abs(cutout[..., :3].astype(float) - rgba[..., :3]).max(-1)
     allowed = 2 * (1 - alpha) * 255 + 2  # + rounding of the alpha and the colour
     assert (moved[edge] <= allowed[edge]).all(), (moved - allowed)[edge].max()
+
+
+def _session(model, level: ort.GraphOptimizationLevel) -> ort.InferenceSession:
+    options = ort.SessionOptions()
+    options.graph_optimization_level = level
+    options.log_severity_level = 3
+    return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+
+
+def test_offline_optimisation_fuses_quantized_convolutions_and_keeps_the_result():
+    # uint8 activations and int8 weights in QDQ form around a 3×3 convolution, as the quantizer writes them.
+    n = helper.make_node
+    rng = np.random.default_rng(0)
+    inits = [numpy_helper.from_array(np.array(v, t), name) for name, v, t in [
+        ("x_scale", 1 / 64, np.float32), ("x_zero", 128, np.uint8), ("w_scale", [0.01, 0.02], np.float32),
+        ("w_zero", [0, 0], np.int8), ("y_scale", 1 / 32, np.float32), ("y_zero", 128, np.uint8)]]
+    inits.append(numpy_helper.from_array(rng.integers(-127, 128, (2, 3, 3, 3)).astype(np.int8), "w_q"))
+    graph = helper.make_graph([
+        n("QuantizeLinear", ["x", "x_scale", "x_zero"], ["x_q"]),
+        n("DequantizeLinear", ["x_q", "x_scale", "x_zero"], ["x_dq"]),
+        n("DequantizeLinear", ["w_q", "w_scale", "w_zero"], ["w"], axis=0),
+        n("Conv", ["x_dq", "w"], ["y"], pads=[1, 1, 1, 1]),
+        n("QuantizeLinear", ["y", "y_scale", "y_zero"], ["y_q"]),
+        n("DequantizeLinear", ["y_q", "y_scale", "y_zero"], ["out"]),
+    ], "qdq", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 16, 16])],
+        [helper.make_tensor_value_info("out", TensorProto.FLOAT, [1, 2, 16, 16])], initializer=inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)], ir_version=8)
+
+    optimised = optimised_offline(model)
+    assert "QLinearConv" in [node.op_type for node in optimised.graph.node]
+    assert "Conv" not in [node.op_type for node in optimised.graph.node]
+    x = rng.uniform(-1, 1, (1, 3, 16, 16)).astype(np.float32)
+    # What a session optimising the model when it loads computes.
+    (reference,) = _session(model.SerializeToString(), ort.GraphOptimizationLevel.ORT_ENABLE_ALL).run(None, {"x": x})
+    (result,) = _session(optimised.SerializeToString(), ort.GraphOptimizationLevel.ORT_DISABLE_ALL).run(None, {"x": x})
+    assert np.array_equal(result, reference)
+
+
+def test_the_fast_model_needs_no_optimisation_when_loaded():
+    # The browser loads it with optimisation off, native onnxruntime with all of it: same alpha.
+    path = str(find_model_dir() / "fast.onnx")
+    ops = {node.op_type for node in onnx.load(path, load_external_data=False).graph.node}
+    assert "QLinearConv" in ops and "Conv" not in ops
+    rgba = np.asarray(draw_subject(320, 240).convert("RGBA"))
+    as_browser = _session(path, ort.GraphOptimizationLevel.ORT_DISABLE_ALL).run(["alpha"], feeds(rgba, PREVIEW_SIZE))
+    as_native = _session(path, ort.GraphOptimizationLevel.ORT_ENABLE_ALL).run(["alpha"], feeds(rgba, PREVIEW_SIZE))
+    assert np.array_equal(as_browser[0], as_native[0])

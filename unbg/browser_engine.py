@@ -135,7 +135,9 @@ class BrowserEngine:
             started = time.perf_counter()
             data = await self._model_bytes(self._model_url(model), self._manifest[choice.name]["bytes"])
             read = time.perf_counter()
-            options = _js_object({"executionProviders": to_js(["wasm"]), "graphOptimizationLevel": "all"})
+            # A model the build optimised already needs no optimisation here (see optimised_offline).
+            level = "disabled" if self._manifest[choice.name].get("optimised") else "all"
+            options = _js_object({"executionProviders": to_js(["wasm"]), "graphOptimizationLevel": level})
             session = await ort.InferenceSession.create(data, options)
         except JsException as error:
             raise ModelLoadError(f"The {choice.name} model could not be loaded ({error}). Reload the page to try again.") from None

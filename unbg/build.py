@@ -76,15 +76,16 @@ def build_models() -> list[str]:
         stamp = stamps.get(choice.name, {})
         if out.exists() and stamp.get("inputs") == digest:
             continue
-        resizable = build_pipeline(MODEL_DATA, choice, out, lambda: calibration_photos(CACHE / "calibration"))
-        stamps[choice.name] = {"inputs": digest, "sha256": hashlib.sha256(out.read_bytes()).hexdigest(), "resizable": resizable}
+        facts = build_pipeline(MODEL_DATA, choice, out, lambda: calibration_photos(CACHE / "calibration"))
+        stamps[choice.name] = {"inputs": digest, "sha256": hashlib.sha256(out.read_bytes()).hexdigest(), **facts}
         built.append(choice.name)
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp_file.write_text(json.dumps(stamps, indent=1))
     # The page reads this: sizes for honest labels and progress, hashes for cache keys.
     manifest = {
         c.name: {"file": c.file, "label": c.label, "bytes": (out_dir / c.file).stat().st_size,
-                 "sha256": stamps[c.name]["sha256"], "preview": stamps[c.name]["resizable"]}
+                 "sha256": stamps[c.name]["sha256"], "preview": stamps[c.name]["preview"],
+                 "optimised": stamps[c.name]["optimised"]}
         for c in MODELS.values()
     }
     (out_dir / "models.json").write_text(json.dumps(manifest, indent=1))
