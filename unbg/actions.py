@@ -24,7 +24,9 @@ def initial_state() -> dict:
         "best": False,  # best edges: the model also sees the photo mirrored (twice the time)
         "model_progress": None,  # 0..1 while the model downloads
         "model_ready": None,  # the model whose session was created last
-        "model_load_ms": None,  # how long it took: {"read_ms": bytes from cache or network, "session_ms"}
+        # How it loaded: {"read_ms": bytes from cache or network, "session_ms": until the session reached
+        # the page, "preloaded": created while the page loaded (see assets/runtime.mjs)}
+        "model_load_ms": None,
         "stage": None,  # one of STAGES while a job runs
         "job_name": None,
         "result": None,  # dict(cutout, name, model, width, height, timings) of the last cut-out
