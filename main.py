@@ -32,7 +32,6 @@ def mirror_page_state(state: dict) -> None:
     load_ms = state["model_load_ms"] or {}
     root.dataset.modelReadMs = str(load_ms.get("read_ms", ""))
     root.dataset.sessionMs = str(load_ms.get("session_ms", ""))
-    root.dataset.modelPreloaded = "true" if load_ms.get("preloaded") else ""  # created while the page loaded
 
 
 async def start() -> None:

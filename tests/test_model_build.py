@@ -12,7 +12,7 @@ import pytest
 
 from tests.drawings import draw_subject, subject_and_background
 from unbg.model_build import optimised_offline, pipeline_model
-from unbg.models import BEST_VIEWS, DEFAULT_MODEL, PREVIEW_SIZE
+from unbg.models import BEST_VIEWS, PREVIEW_SIZE
 from unbg.native_engine import find_model_dir
 
 
@@ -36,7 +36,6 @@ def test_manifest_names_sizes_hashes_and_which_model_previews():
     assert manifest["quality"]["preview"] is True and manifest["fast"]["preview"] is True
     # The int8 model is optimised by the build; float16 weights would be widened by it.
     assert manifest["fast"]["optimised"] is True and manifest["quality"]["optimised"] is False
-    assert [name for name, entry in manifest.items() if entry["default"]] == [DEFAULT_MODEL]
 
 
 def test_inputs_are_rgba_of_any_size_and_the_working_size(quality):

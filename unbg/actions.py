@@ -24,9 +24,7 @@ def initial_state() -> dict:
         "best": False,  # best edges: the model also sees the photo mirrored (twice the time)
         "model_progress": None,  # 0..1 while the model downloads
         "model_ready": None,  # the model whose session was created last
-        # How it loaded: {"read_ms": bytes from cache or network, "session_ms": until the session reached
-        # the page, "preloaded": created while the page loaded (see assets/runtime.mjs)}
-        "model_load_ms": None,
+        "model_load_ms": None,  # how long it took: {"read_ms": bytes from cache or network, "session_ms"}
         "stage": None,  # one of STAGES while a job runs
         "job_name": None,
         "result": None,  # dict(cutout, name, model, width, height, timings) of the last cut-out

@@ -18,12 +18,13 @@ from pyscript import js_import
 from .cancel import CancelToken
 from .errors import BadInput, InferenceError, ModelLoadError, UnbgError
 from .integrity import TAIL_BYTES, check_complete
-from .models import MODEL_SIZE, PREVIEW_SIZE, model_choice
+from .models import MODEL_DIR, MODEL_SIZE, PREVIEW_SIZE, model_choice
 from .png import encode_png
 from .sniff import SNIFF_BYTES, sniff_format
 
 RUNTIME_URL = "assets/runtime.mjs"  # onnxruntime-web, configured and started by the page
 LIBHEIF_URL = "assets/vendor/libheif/libheif-bundle.mjs"
+MODEL_CACHE = "unbg-models-v1"
 PREVIEW_LONG_SIDE = 512  # the preview's photo copy: small enough to decode and move in no time
 
 Progress = Callable[[str, float | None], None]  # (stage, fraction or None)
@@ -83,20 +84,18 @@ class BrowserEngine:
 
     def __init__(self, manifest: dict) -> None:
         self._manifest = manifest  # models.json written by the build: file, bytes, sha256
-        self._runtime = None  # assets/runtime.mjs
-        self._ort = None  # onnxruntime-web, once started
-        self._preloaded = None  # its promise of a returning visitor's model, for the first load to take
+        self._ort = None
         self._libheif = None
         self._sessions: dict[str, asyncio.Task] = {}
         self.on_model_progress: Callable[[float | None], None] = lambda fraction: None
         # (model, {"read_ms", "session_ms"}): bytes from the cache or network, then the session.
         self.on_model_ready: Callable[[str, dict], None] = lambda model, load_ms: None
 
-    async def _runtime_module(self):
-        if self._runtime is None:
-            (self._runtime,) = await js_import(_url(RUNTIME_URL))  # the page loaded and started it already
-            self._preloaded = self._runtime.preloaded
-        return self._runtime
+    async def _runtime(self):
+        if self._ort is None:
+            (runtime,) = await js_import(_url(RUNTIME_URL))  # the page loaded and started it already
+            self._ort = await runtime.ready
+        return self._ort
 
     def prewarm(self, model: str) -> None:
         """Start loading ``model`` now, without waiting for it."""
@@ -118,59 +117,37 @@ class BrowserEngine:
             elif not task.cancelled() and task.exception() is None:
                 await task.result().release()
 
-    def _entry(self, model: str):
-        return _js_object(self._manifest[model_choice(model).name])
+    def _model_url(self, model: str) -> str:
+        entry = self._manifest[model_choice(model).name]
+        return _url(f"{MODEL_DIR}/{entry['file']}?v={entry['sha256'][:16]}")  # a new build, a new cache key
 
     async def is_cached(self, model: str) -> bool:
         """Whether ``model`` is in Cache Storage already (a returning visitor)."""
-        runtime = await self._runtime_module()
         try:
-            return bool(await (await js.caches.open(runtime.MODEL_CACHE)).match(runtime.modelUrl(self._entry(model))))
+            return bool(await (await js.caches.open(MODEL_CACHE)).match(self._model_url(model)))
         except JsException:  # storage blocked (private modes, some iframes)
             return False
-
-    async def _take_preloaded(self, model: str):
-        """The session the page created for a returning visitor (see runtime.mjs), if it is ``model``'s.
-
-        The first load takes it; any other model frees it: two sessions would not fit a phone.
-        """
-        preloaded, self._preloaded = self._preloaded, None
-        if preloaded is None:
-            return None
-        try:
-            found = await preloaded
-        except asyncio.CancelledError:  # this load was given up, and nobody else will take it
-            preloaded.then(create_once_callable(lambda found: found and found.session.release()))
-            raise
-        if found is not None and found.name != model:
-            await found.session.release()
-            return None
-        return found
 
     async def _load(self, model: str):
         choice = model_choice(model)
         try:
-            runtime = await self._runtime_module()
-            ort = self._ort = await runtime.ready
-            preloaded = await self._take_preloaded(choice.name)
-            if preloaded is not None:
-                session = preloaded.session
-                load_ms = {"read_ms": preloaded.readMs, "session_ms": preloaded.sessionMs, "preloaded": True}
-            else:
-                started = time.perf_counter()
-                data = await self._model_bytes(runtime.modelUrl(self._entry(model)), self._manifest[choice.name]["bytes"])
-                read = time.perf_counter()
-                session = await ort.InferenceSession.create(data, runtime.sessionOptions(self._entry(model)))
-                load_ms = {"read_ms": round((read - started) * 1000),
-                           "session_ms": round((time.perf_counter() - read) * 1000), "preloaded": False}
+            ort = await self._runtime()
+            started = time.perf_counter()
+            data = await self._model_bytes(self._model_url(model), self._manifest[choice.name]["bytes"])
+            read = time.perf_counter()
+            # A model the build optimised already needs no optimisation here (see optimised_offline).
+            level = "disabled" if self._manifest[choice.name].get("optimised") else "all"
+            options = _js_object({"executionProviders": to_js(["wasm"]), "graphOptimizationLevel": level})
+            session = await ort.InferenceSession.create(data, options)
         except JsException as error:
             raise ModelLoadError(f"The {choice.name} model could not be loaded ({error}). Reload the page to try again.") from None
+        load_ms = {"read_ms": round((read - started) * 1000), "session_ms": round((time.perf_counter() - read) * 1000)}
         self.on_model_ready(choice.name, load_ms)
         return session
 
     async def _model_bytes(self, url: str, size: int):
         """The model's bytes from Cache Storage, else downloaded with progress and cached."""
-        cache = await js.caches.open(self._runtime.MODEL_CACHE)
+        cache = await js.caches.open(MODEL_CACHE)
         cached = await cache.match(url)
         if cached:
             self.on_model_progress(1.0)

@@ -14,7 +14,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from .models import DEFAULT_MODEL, MODEL_DIR, MODELS
+from .models import MODEL_DIR, MODELS
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE = ROOT / "node_modules"
@@ -81,12 +81,11 @@ def build_models() -> list[str]:
         built.append(choice.name)
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp_file.write_text(json.dumps(stamps, indent=1))
-    # The page reads this: sizes for honest labels and progress, hashes for cache keys, and
-    # which model a returning visitor finds loaded.
+    # The page reads this: sizes for honest labels and progress, hashes for cache keys.
     manifest = {
         c.name: {"file": c.file, "label": c.label, "bytes": (out_dir / c.file).stat().st_size,
                  "sha256": stamps[c.name]["sha256"], "preview": stamps[c.name]["preview"],
-                 "optimised": stamps[c.name]["optimised"], "default": c.name == DEFAULT_MODEL}
+                 "optimised": stamps[c.name]["optimised"]}
         for c in MODELS.values()
     }
     (out_dir / "models.json").write_text(json.dumps(manifest, indent=1))

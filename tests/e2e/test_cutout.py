@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from tests.drawings import draw_subject, subject_and_background, subject_jpeg
-from unbg.models import BEST_VIEWS, DEFAULT_MODEL, MODELS
+from unbg.models import BEST_VIEWS, DEFAULT_MODEL
 from unbg.native_engine import NativeEngine, decode_image
 
 WIDTH, HEIGHT = 900, 640
@@ -138,21 +138,8 @@ def test_a_returning_visitor_finds_the_model_ready_before_the_first_photo(app):
     dataset = "return document.documentElement.dataset"
     app.wait_for(lambda d: d.execute_script(dataset + ".modelReady") == DEFAULT_MODEL, 120)
     assert app.jobs_done == 0
-    # Its bytes came from Cache Storage, then its session was created while Pyodide booted; the
-    # page says how long each took.
+    # Its bytes came from Cache Storage, then its session was created; the page says how long each took.
     assert int(app.driver.execute_script(dataset + ".modelReadMs")) >= 0
     assert int(app.driver.execute_script(dataset + ".sessionMs")) > 0
-    assert app.driver.execute_script(dataset + ".modelPreloaded") == "true"
     reply = app.post_cut(subject_jpeg(320, 240), model=DEFAULT_MODEL)
     assert reply["type"] == "unbg:result" and "model" not in reply["progress"]  # no wait for the model
-
-
-def test_a_returning_visitor_asking_for_the_other_model_gets_it(app):
-    assert app.post_cut(subject_jpeg(320, 240), model=DEFAULT_MODEL)["type"] == "unbg:result"  # now it is cached
-    app.open()
-    other = next(name for name in MODELS if name != DEFAULT_MODEL)
-    # The page's warm start takes the preloaded session of the default; this job frees it and loads its own.
-    assert app.post_cut(subject_jpeg(320, 240), model=other)["type"] == "unbg:result"
-    dataset = "return document.documentElement.dataset"
-    assert app.driver.execute_script(dataset + ".modelReady") == other
-    assert app.driver.execute_script(dataset + ".modelPreloaded") == ""
