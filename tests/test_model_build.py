@@ -20,11 +20,16 @@ def feeds(rgba: np.ndarray, size: int, views: int = 1) -> dict:
     return {"rgba": rgba, "size": np.array([size, size], np.int64), "views": np.array([views], np.int64)}
 
 
+def _session(model, level: ort.GraphOptimizationLevel = ort.GraphOptimizationLevel.ORT_ENABLE_ALL) -> ort.InferenceSession:
+    options = ort.SessionOptions()
+    options.graph_optimization_level = level
+    options.log_severity_level = 3
+    return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+
+
 @pytest.fixture(scope="module")
 def quality():
-    options = ort.SessionOptions()
-    options.log_severity_level = 3
-    return ort.InferenceSession(str(find_model_dir() / "quality.onnx"), options, providers=["CPUExecutionProvider"])
+    return _session(str(find_model_dir() / "quality.onnx"))
 
 
 def test_manifest_names_sizes_hashes_and_which_model_previews():
@@ -83,7 +88,7 @@ def test_best_edges_average_the_mask_of_the_photo_and_of_its_mirror():
             ("crop_end", [-shift], np.int64), ("pads", [0, 0, 0, shift, 0, 0, 0, 0], np.int64),
             ("low", -0.5, np.float32), ("half", 0.5, np.float32)]])
     isnet = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)], ir_version=8)
-    session = ort.InferenceSession(pipeline_model(isnet, pivot=0.5).SerializeToString(), providers=["CPUExecutionProvider"])
+    session = _session(pipeline_model(isnet, pivot=0.5).SerializeToString())
     size = 128
     red = np.zeros((size, size), np.float32)
     red[32:96, 40:80] = 1.0
@@ -113,8 +118,7 @@ def test_edge_colours_lose_the_old_background():
     subject, background = np.array([255, 40, 40]), np.array([0, 170, 60])
     photo = coverage * subject + (1 - coverage) * background
     rgba = np.concatenate([np.round(photo), np.full((size, size, 1), 255)], -1).astype(np.uint8)
-    session = ort.InferenceSession(pipeline_model(_red_channel_isnet(), pivot=0.5).SerializeToString(),
-                                   providers=["CPUExecutionProvider"])
+    session = _session(pipeline_model(_red_channel_isnet(), pivot=0.5).SerializeToString())
     cutout, colour = session.run(["cutout", "colour"], feeds(rgba, size))
 
     alpha = cutout[..., 3]
@@ -140,8 +144,7 @@ def test_nearly_opaque_edge_pixels_keep_their_own_detail():
     subject = np.concatenate([np.full((size, size, 1), 255), stripes, np.full((size, size, 1), 40)], -1)
     photo = coverage * subject + (1 - coverage) * np.array([0, 60, 120])
     rgba = np.concatenate([np.round(photo), np.full((size, size, 1), 255)], -1).astype(np.uint8)
-    session = ort.InferenceSession(pipeline_model(_red_channel_isnet(), pivot=0.5).SerializeToString(),
-                                   providers=["CPUExecutionProvider"])
+    session = _session(pipeline_model(_red_channel_isnet(), pivot=0.5).SerializeToString())
     (cutout,) = session.run(["cutout"], feeds(rgba, size))
 
     alpha = cutout[..., 3].astype(float) / 255
@@ -150,13 +153,6 @@ def test_nearly_opaque_edge_pixels_keep_their_own_detail():
     moved = np.abs(cutout[..., :3].astype(float) - rgba[..., :3]).max(-1)
     allowed = 2 * (1 - alpha) * 255 + 2  # + rounding of the alpha and the colour
     assert (moved[edge] <= allowed[edge]).all(), (moved - allowed)[edge].max()
-
-
-def _session(model, level: ort.GraphOptimizationLevel) -> ort.InferenceSession:
-    options = ort.SessionOptions()
-    options.graph_optimization_level = level
-    options.log_severity_level = 3
-    return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
 
 def test_offline_optimisation_fuses_quantized_convolutions_and_keeps_the_result():
