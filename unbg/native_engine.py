@@ -119,6 +119,10 @@ class NativeEngine:
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 4  # failures reach the caller as InferenceError, not as log spam
+        # On x86 without VNNI (AVX2, AVX-512 without VNNI) onnxruntime's fast u8s8 integer kernels
+        # saturate, and the int8 model's alpha is off by up to 128/255 on ~0.2% of pixels. The exact
+        # u8u8 kernels give WASM's alpha to the bit (~20% slower there; no effect on VNNI machines).
+        options.add_session_config_entry("session.x64quantprecision", "1")
         if self.threads:
             options.intra_op_num_threads = self.threads
         try:
