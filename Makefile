@@ -7,13 +7,13 @@ PY := $(VENV)/bin/python
 .PHONY: serve test bench build deps clean
 
 serve: build
-	$(PY) -m unbg.serve --port $(PORT)
+	$(PY) -m unbg.dev.serve --port $(PORT)
 
 test: build
 	$(PY) -m pytest
 
 bench: build
-	$(PY) -m unbg.bench
+	$(PY) -m unbg.dev.bench
 
 build: deps
 	$(PY) -m unbg.build

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from unbg import actions
-
-from . import dom
+from unbg.core import actions
+from unbg.web import dom
 
 
 class BestToggle:

@@ -7,16 +7,16 @@ down or a palm-sized contact makes touch ignored.
 
 from __future__ import annotations
 
-import js
+from unbg.core import actions
+from unbg.core.brush import BrushStroke, PointerPolicy, dabs, end_dab
+from unbg.web import dom
 
-from unbg import actions
-from unbg.brush import BrushStroke, PointerPolicy, dabs, end_dab
-
-from . import dom
+PAINT_MEASURE = "unbg:paint"  # input-to-paint time of each pointer event, read by `make bench`
 
 
 class BrushCanvas:
     def __init__(self, frame, store, layers) -> None:
+        """``layers``: the web.layers.PhotoLayers service the strokes are painted on."""
         self._frame = frame
         self._store = store
         self._layers = layers
@@ -26,9 +26,6 @@ class BrushCanvas:
         self._points: list[tuple[float, float, float]] = []
         self._pointer_type = "mouse"
         self._carry = None
-        self._latency_max = 0.0
-        self._latency_total = 0.0
-        self._latency_count = 0
         self._state: dict = {}
         events = self._events = dom.Disposables()
         events.listen(frame, "pointerdown", self._on_down)
@@ -73,7 +70,6 @@ class BrushCanvas:
         self._pointer_type = event.pointerType
         self._points = [self._image_point(event, self._frame.getBoundingClientRect())]
         self._carry = None
-        self._latency_max = self._latency_total = self._latency_count = 0  # stats per stroke
         self._paint(self._points, event)
 
     def _on_move(self, event) -> None:
@@ -94,22 +90,10 @@ class BrushCanvas:
         radius = self._state["brush_size"] / 2 / self._state["view"].scale
         new_dabs, self._carry = dabs(segment, radius, self._pointer_type, self._carry)
         self._layers.paint(new_dabs, self._mode(), self._state["hardness"])
-        self._record_latency(js.performance.now() - event.timeStamp)
+        dom.measure_since(PAINT_MEASURE, event.timeStamp)
 
     def _mode(self) -> str:
         return "erase" if self._state["tool"] == "erase" else "restore"
-
-    def _record_latency(self, ms: float) -> None:
-        """Input-to-paint time per pointer event, for `make bench` (shown on the frame per stroke)."""
-        self._latency_max = max(self._latency_max, ms)
-        self._latency_total += ms
-        self._latency_count += 1
-
-    def _publish_latency(self) -> None:
-        dataset = self._frame.dataset
-        dataset.paintEvents = str(self._latency_count)
-        dataset.paintMsMax = f"{self._latency_max:.2f}"
-        dataset.paintMsMean = f"{self._latency_total / self._latency_count:.2f}"
 
     def _on_up(self, event) -> None:
         self._policy.up(event.pointerId, event.pointerType)
@@ -120,7 +104,6 @@ class BrushCanvas:
         self._layers.paint(end_dab(self._points, radius, self._pointer_type, self._carry), self._mode(), self._state["hardness"])
         stroke = BrushStroke(self._mode(), radius, self._state["hardness"], tuple(self._points), self._pointer_type)
         self._layers.live_stroke_done(stroke)
-        self._publish_latency()
         actions.stroke_finished(self._store, stroke)
 
     def _on_cancel(self, event) -> None:

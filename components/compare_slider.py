@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import math
 
-import js
-
-from unbg import actions
-from unbg.viewport import View, fit, pan, pinch, zoom_at
-
-from . import dom
+from unbg.core import actions
+from unbg.core.viewport import pan, pinch, zoom_at
+from unbg.web import dom
 
 KEY_STEPS = {"ArrowLeft": -0.01, "ArrowDown": -0.01, "ArrowRight": 0.01, "ArrowUp": 0.01, "PageDown": -0.1, "PageUp": 0.1}
 WHEEL_ZOOM = 0.0015  # per wheel delta unit: one notch (100) zooms by ~16%
@@ -29,7 +26,6 @@ class CompareSlider:
         self._stages = [dom.find(".stage", self._before_layer), dom.find(".stage", self._after_layer)]
         self._dragging_split = None
         self._pointers: dict[int, tuple[float, float]] = {}  # pointers down on the frame, frame coords
-        self._last_fit: View | None = None
         self._state: dict = {}
         events = self._events = dom.Disposables()
         events.listen(self._handle, "pointerdown", self._on_handle_down)
@@ -43,7 +39,6 @@ class CompareSlider:
         events.listen(frame, "pointerup", self._on_up)
         events.listen(frame, "pointercancel", self._on_up)
         events.add(dom.ResizeWatcher(frame, self._on_resize).dispose)
-        self._zooms_done = 0
         events.add(store.subscribe(self._render))
 
     # -- geometry ------------------------------------------------------------
@@ -51,16 +46,8 @@ class CompareSlider:
         rect = self._frame.getBoundingClientRect()
         return event.clientX - rect.left, event.clientY - rect.top
 
-    def _fit(self) -> View | None:
-        result = self._state.get("result")
-        width, height = self._frame.clientWidth, self._frame.clientHeight
-        if not result or width == 0 or height == 0:
-            return None
-        return fit(width, height, result["width"], result["height"])
-
     def _fit_scale(self) -> float:
-        view = self._fit()
-        return view.scale if view else 1.0
+        return actions.fit_scale(self._state)
 
     # -- rendering -----------------------------------------------------------
     def _render(self, state: dict) -> None:
@@ -68,17 +55,8 @@ class CompareSlider:
         if state["result"] is None:
             return
         view = state["view"]
-        if view is None:
-            view = self._fit()
-            if view is None:
-                return
-            self._last_fit = view
-            actions.set_view(self._store, view)
-            return
-        command_count, factor = state["zoom_command"]
-        if command_count > self._zooms_done:
-            self._zooms_done = command_count
-            self._zoom_by(factor)
+        if view is None:  # a new cut-out: measure the frame now, so the photo is fitted before it shows
+            self._on_resize()
             return
         transform = f"translate({view.tx}px, {view.ty}px) scale({view.scale})"
         for stage in self._stages:
@@ -96,12 +74,9 @@ class CompareSlider:
         self._after_layer.style.backgroundColor = state["background"] if on_colour else ""
 
     def _on_resize(self) -> None:
-        view = self._state.get("view")
-        if view is None or view == self._last_fit:  # not zoomed by hand: keep it fitted
-            new_fit = self._fit()
-            if new_fit is not None and new_fit != view:
-                self._last_fit = new_fit
-                actions.set_view(self._store, new_fit)
+        width, height = self._frame.clientWidth, self._frame.clientHeight
+        if (width, height) != self._state.get("frame_size") or self._state.get("view") is None:
+            actions.frame_resized(self._store, width, height)
 
     # -- the split handle ----------------------------------------------------
     def _split_at(self, event) -> None:
@@ -174,16 +149,6 @@ class CompareSlider:
 
     def _on_up(self, event) -> None:
         self._pointers.pop(event.pointerId, None)
-
-    def _zoom_by(self, factor: float | None) -> None:
-        """Zoom about the frame's centre; ``None`` fits the photo to the frame."""
-        view = self._state["view"]
-        if factor is None:
-            self._last_fit = self._fit()
-            actions.set_view(self._store, self._last_fit)
-        else:
-            width, height = self._frame.clientWidth, self._frame.clientHeight
-            actions.set_view(self._store, zoom_at(view, factor, width / 2, height / 2, self._fit_scale()))
 
     def dispose(self) -> None:
         self._events.dispose()

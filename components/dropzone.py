@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import js
-
-from unbg import actions
-
-from . import dom
+from unbg.web import dom
 
 
 class Dropzone:
-    def __init__(self, root, store) -> None:
+    def __init__(self, root, store, service) -> None:
         self._root = root
-        self._store = store
+        self._service = service  # core.cut_service.CutService
         self._input = dom.find("[data-testid=file-input]", root)
         self._events = dom.Disposables()
         listen = self._events.listen
@@ -23,7 +19,7 @@ class Dropzone:
         listen(root, "pointerenter", self._on_hover)
         listen(root, "keydown", self._on_key)
         listen(self._input, "change", self._on_pick)
-        listen(js.document, "paste", self._on_paste)
+        listen(dom.document(), "paste", self._on_paste)
         self._events.add(store.subscribe(self._render))
 
     def _render(self, state: dict) -> None:
@@ -31,18 +27,18 @@ class Dropzone:
         self._root.classList.toggle("compact", state["result"] is not None)  # the editor needs the room
 
     def _add(self, files: list) -> None:
-        actions.files_added(self._store, files, [file.name or "pasted image" for file in files])
+        self._service.add_files(files, [file.name or "pasted image" for file in files])
 
     def _on_drag(self, event) -> None:
         event.preventDefault()  # without it the browser opens the file instead of dropping it
         self._root.classList.add("dragging")
-        actions.prewarm_requested(self._store)
+        self._service.prewarm()
 
     def _on_leave(self, event) -> None:
         self._root.classList.remove("dragging")
 
     def _on_hover(self, event) -> None:
-        actions.prewarm_requested(self._store)
+        self._service.prewarm()
 
     def _on_drop(self, event) -> None:
         event.preventDefault()

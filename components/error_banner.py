@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import dom
+from unbg.web import dom
 
 
 class ErrorBanner:

@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
-import js
-from pyodide.ffi import JsException
-
-from unbg import actions
-from unbg.speed import remember, speed_label
-
-from . import dom
+from unbg.core import actions
+from unbg.core.speed import remember, speed_label
+from unbg.web import dom, storage
 
 SPEED_KEY = "unbg-inference-ms"  # localStorage: each model's inference time on this device
-
-
-def _load_measured() -> dict:
-    try:
-        value = json.loads(js.localStorage.getItem(SPEED_KEY) or "{}")
-        return value if isinstance(value, dict) else {}
-    except (ValueError, JsException):  # storage blocked (some iframes) or garbled: start afresh
-        return {}
 
 
 class ModelPicker:
@@ -28,7 +14,7 @@ class ModelPicker:
         self._root = root
         self._store = store
         self._manifest = manifest
-        self._measured = _load_measured()
+        self._measured = storage.read_json(SPEED_KEY)
         self._result = None
         self._label()
         self._events = dom.Disposables()
@@ -53,10 +39,7 @@ class ModelPicker:
             if inference_ms and result.get("model") in self._manifest:
                 # Per view: a best-edges run shows the model the photo twice.
                 self._measured = remember(self._measured, result["model"], inference_ms / result.get("views", 1))
-                try:
-                    js.localStorage.setItem(SPEED_KEY, json.dumps(self._measured))
-                except JsException:
-                    pass  # storage blocked: the label still updates for this visit
+                storage.write_json(SPEED_KEY, self._measured)
                 self._label()
 
     def dispose(self) -> None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from . import dom
-
+from unbg.web import dom
 
 class ResultView:
     def __init__(self, root, store) -> None:

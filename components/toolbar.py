@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-import js
+import asyncio
 
-from unbg import actions
-
-from . import dom
+from unbg.core import actions
+from unbg.web import dom
+from unbg.web.export import export_file
 
 ZOOM_STEP = 1.25
 
 
 class Toolbar:
-    def __init__(self, root, store) -> None:
+    def __init__(self, root, store, layers) -> None:
         self._root = root
         self._store = store
+        self._layers = layers  # web.layers.PhotoLayers: what the download is made from
+        self._url = None  # the last download's object URL, revoked when the next one is made
+        self._exports_done = 0
         self._tools = {tool: dom.find(f"[data-tool={tool}]", root) for tool in ("compare", "erase", "restore")}
         self._size = dom.find("[data-testid=brush-size]", root)
         self._hardness = dom.find("[data-testid=brush-hardness]", root)
@@ -27,7 +30,6 @@ class Toolbar:
         self._margin = dom.find("[data-testid=crop-margin]", root)
         self._download = dom.find("[data-testid=download]", root)
         self._link = dom.find("[data-testid=download-link]", root)
-        self._exports_seen = 0
         events = self._events = dom.Disposables()
         for tool, button in self._tools.items():
             events.listen(button, "click", lambda event, tool=tool: actions.set_tool(store, tool))
@@ -43,8 +45,8 @@ class Toolbar:
         events.listen(self._background, "input", lambda event: actions.set_export_options(store, background=self._background.value))
         events.listen(self._crop, "change", lambda event: actions.set_export_options(store, crop=bool(self._crop.checked)))
         events.listen(self._margin, "input", lambda event: actions.set_export_options(store, crop_margin=int(self._margin.value or 0)))
-        events.listen(self._download, "click", lambda event: actions.request_export(store))
-        events.listen(js.document, "keydown", self._on_key)
+        events.listen(self._download, "click", lambda event: asyncio.ensure_future(self._export()))
+        events.listen(dom.document(), "keydown", self._on_key)
         events.add(store.subscribe(self._render))
 
     def _render(self, state: dict) -> None:
@@ -61,13 +63,19 @@ class Toolbar:
         self._margin.disabled = not state["crop"]
         self._download.textContent = f"Download {dict(png='PNG', webp='WebP', jpeg='JPEG', mask='mask')[state['export_format']]}"
         self._download.disabled = state["page"] == "busy" or state["result"] is None
-        export = state["export"]
-        if export and state["exports_done"] > self._exports_seen:
-            self._exports_seen = state["exports_done"]
-            self._link.href = export["url"]
-            self._link.download = export["name"]
-            self._root.dataset.exportsDone = str(state["exports_done"])
-            self._link.click()  # the browser saves the file
+
+    async def _export(self) -> None:
+        """Download the cut-out as the export options say, with the edits."""
+        state = self._store.state
+        if state["result"] is None:
+            return
+        blob, name = await export_file(self._layers, actions.export_options(state))
+        dom.revoke_url(self._url)
+        self._url = dom.object_url(blob)
+        self._link.href, self._link.download = self._url, name
+        self._exports_done += 1
+        self._root.dataset.exportsDone = str(self._exports_done)
+        self._link.click()  # the browser saves the file
 
     def _on_key(self, event) -> None:
         if event.target.tagName in ("INPUT", "SELECT", "TEXTAREA") or self._store.get("result") is None:

@@ -7,9 +7,9 @@ import pytest
 from PIL import Image
 
 from tests.drawings import draw_subject, subject_and_background
-from unbg.cli import main
-from unbg.models import BEST_VIEWS
-from unbg.native_engine import NativeEngine, decode_image
+from unbg.native.cli import main
+from unbg.core.models import BEST_VIEWS
+from unbg.native.engine import NativeEngine, decode_image
 
 WIDTH, HEIGHT = 512, 384
 

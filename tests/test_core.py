@@ -9,11 +9,11 @@ import pillow_heif
 import pytest
 from PIL import Image, features
 
-from unbg.errors import BadInput
-from unbg.models import MODELS, model_choice
-from unbg.naming import output_name
-from unbg.png import encode_png
-from unbg.sniff import SNIFF_BYTES, sniff_format
+from unbg.core.errors import BadInput
+from unbg.core.models import MODELS, model_choice
+from unbg.core.naming import output_name
+from unbg.core.png import encode_png
+from unbg.core.sniff import SNIFF_BYTES, sniff_format
 
 
 def image_bytes(pillow_format: str) -> bytes:

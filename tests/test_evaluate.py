@@ -7,8 +7,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from tests.drawings import CX, CY, RX, RY, draw_subject
-from unbg.cli import main
-from unbg.evaluate import boundary, boundary_f, dilate, f_beta, iou, mae, sad, score
+from unbg.native.cli import main
+from unbg.native.evaluate import boundary, boundary_f, dilate, f_beta, iou, mae, sad, score
 
 
 def square(size: int, top: int, left: int, side: int) -> np.ndarray:
@@ -111,7 +111,7 @@ def test_eval_without_sets(tmp_path, capsys):
 
 
 def test_edge_colour_error_compares_the_soft_edge_with_the_subject_colour():
-    from unbg.evaluate import edge_colour_error
+    from unbg.native.evaluate import edge_colour_error
 
     photo = np.zeros((40, 40, 4), np.uint8)
     photo[..., 0] = 220  # a red subject

@@ -11,9 +11,9 @@ import onnxruntime as ort
 import pytest
 
 from tests.drawings import draw_subject, subject_and_background
-from unbg.model_build import optimised_offline, pipeline_model
-from unbg.models import BEST_VIEWS, PREVIEW_SIZE
-from unbg.native_engine import find_model_dir
+from unbg.build.pipeline import optimised_offline, pipeline_model
+from unbg.core.models import BEST_VIEWS, PREVIEW_SIZE
+from unbg.native.engine import find_model_dir
 
 
 def feeds(rgba: np.ndarray, size: int, views: int = 1) -> dict:

@@ -10,8 +10,9 @@ import pytest
 from PIL import Image, features
 
 from tests.drawings import draw_subject, subject_and_background
-from unbg.errors import BadInput, InferenceError, ModelLoadError
-from unbg.native_engine import NativeEngine, decode_image, encode_png, find_model_dir
+from unbg.core.errors import BadInput, InferenceError, ModelLoadError
+from unbg.core import CutOptions, JobQueue
+from unbg.native.engine import NativeEngine, NativePort, decode_image, encode_png, find_model_dir
 
 RED = (200, 30, 40)
 
@@ -170,3 +171,23 @@ def test_encode_png_modes():
         assert np.array_equal(np.asarray(decoded), pixels)
     with pytest.raises(ValueError):
         encode_png(np.zeros((3, 4, 3), np.uint8))
+
+
+def test_the_native_port_runs_queued_jobs_like_the_engine_and_a_bad_file_fails_alone():
+    import asyncio
+
+    photo = io.BytesIO()
+    draw_subject(320, 240).save(photo, format="JPEG", quality=92)
+
+    async def scenario():
+        queue = JobQueue(NativePort())
+        bad = queue.submit(b"not an image", CutOptions(output="mask"), source="cli", name="bad")
+        good = queue.submit(photo.getvalue(), CutOptions(output="mask"), source="cli", name="good")
+        return await bad.outcome(), await good.outcome()
+
+    bad, good = asyncio.run(scenario())
+    assert bad.status == "failed" and isinstance(bad.error, BadInput)
+    assert good.status == "done" and (good.result.width, good.result.height) == (320, 240)
+    mask = np.asarray(Image.open(io.BytesIO(good.result.file)))
+    assert np.array_equal(mask, NativeEngine().alpha(decode_image(photo.getvalue())))
+    assert set(good.result.timings) == {"decode_ms", "inference_ms", "encode_ms", "total_ms"}

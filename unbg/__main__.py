@@ -1,5 +1,5 @@
 """``python -m unbg``: the command line."""
 
-from .cli import main
+from .native.cli import main
 
 raise SystemExit(main())

@@ -8,10 +8,9 @@ from urllib.parse import urlsplit
 import pytest
 from selenium.common.exceptions import WebDriverException
 
-from unbg.chromium import Chromium
-from unbg.serve import start_server
-
-from tests.e2e.app_page import AppPage
+from unbg.dev.chromium import Chromium
+from unbg.dev.page import AppPage
+from unbg.dev.serve import start_server
 
 LOCAL_SCHEMES = {"blob", "data"}
 

@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 from tests.drawings import draw_subject, subject_and_background, subject_jpeg
-from unbg.models import BEST_VIEWS, DEFAULT_MODEL
-from unbg.native_engine import NativeEngine, decode_image
+from unbg.core.models import BEST_VIEWS, DEFAULT_MODEL
+from unbg.native.engine import NativeEngine, decode_image
 
 WIDTH, HEIGHT = 900, 640
 
@@ -83,13 +83,13 @@ def test_picked_photo_is_cut_out_like_the_native_engine(app, native, tmp_path, f
 def test_the_best_edges_switch_cuts_out_with_two_views(app, tmp_path):
     photo = tmp_path / "vase.jpg"
     data = write_photo(photo, "JPEG")
-    app.find("best").click()
+    app.toggle_best()
     try:
         app.pick(photo)
         assert app.state == "ready", app.error_message
         browser = np.asarray(Image.open(io.BytesIO(app.export("png")[1])))
     finally:
-        app.find("best").click()
+        app.toggle_best()
     pixels = decode_image(data)
     two_views = NativeEngine(DEFAULT_MODEL, views=BEST_VIEWS).alpha(pixels)
     assert_same_alpha(browser[..., 3], two_views)
@@ -122,24 +122,21 @@ def test_bad_files_show_a_message_and_the_next_file_works(app, tmp_path):
 
 def test_dragging_a_file_over_the_page_starts_loading_the_model(app):
     """Prewarm: the model loads before any file is dropped."""
-    app.driver.execute_async_script("caches.delete('unbg-models-v1').then(arguments[0])")  # a first visit
+    app.forget_models()  # a first visit
     app.open()
-    assert app.driver.execute_script("return document.documentElement.dataset.modelProgress") == ""
-    app.driver.execute_script(
-        "document.querySelector('[data-component=dropzone]')"
-        ".dispatchEvent(new DragEvent('dragenter', {bubbles: true, cancelable: true}))")
-    app.wait_for(lambda d: d.execute_script("return document.documentElement.dataset.modelProgress") == "1.0", 120)
+    assert app.page_data("model-progress") == ""
+    app.drag_over_dropzone()
+    app.wait_for(lambda d: app.page_data("model-progress") == "1.0", 120)
     assert app.jobs_done == 0
 
 
 def test_a_returning_visitor_finds_the_model_ready_before_the_first_photo(app):
     assert app.post_cut(subject_jpeg(320, 240), model=DEFAULT_MODEL)["type"] == "unbg:result"  # now it is cached
     app.open()
-    dataset = "return document.documentElement.dataset"
-    app.wait_for(lambda d: d.execute_script(dataset + ".modelReady") == DEFAULT_MODEL, 120)
+    app.wait_for_model_ready(DEFAULT_MODEL)
     assert app.jobs_done == 0
     # Its bytes came from Cache Storage, then its session was created; the page says how long each took.
-    assert int(app.driver.execute_script(dataset + ".modelReadMs")) >= 0
-    assert int(app.driver.execute_script(dataset + ".sessionMs")) > 0
+    assert int(app.page_data("model-read-ms")) >= 0
+    assert int(app.page_data("session-ms")) > 0
     reply = app.post_cut(subject_jpeg(320, 240), model=DEFAULT_MODEL)
     assert reply["type"] == "unbg:result" and "model" not in reply["progress"]  # no wait for the model

@@ -8,8 +8,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from selenium.webdriver.common.action_chains import ActionChains
-from selenium.webdriver.common.keys import Keys
 
 from tests.drawings import draw_subject, subject_and_background
 
@@ -61,16 +59,14 @@ def assert_stroke_changed_exactly(before, after, a, b, radius, expected):
 
 def test_slider_follows_mouse_drag_and_keyboard(edited):
     handle = edited.find("split-handle")
-    frame = edited.find("frame")
     assert handle.get_attribute("role") == "slider" and handle.get_attribute("aria-valuenow") == "50"
-    width = frame.rect["width"]
-    ActionChains(edited.driver).click_and_hold(handle).move_to_element_with_offset(frame, int(-width * 0.25), 0).release().perform()
+    edited.drag_split_handle(-0.25)
     assert abs(int(handle.get_attribute("aria-valuenow")) - 25) <= 1
-    handle.send_keys(Keys.HOME)
+    edited.press_on("split-handle", "Home")
     assert handle.get_attribute("aria-valuenow") == "0"
-    handle.send_keys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
+    edited.press_on("split-handle", "ArrowRight", "ArrowRight")
     assert handle.get_attribute("aria-valuenow") == "2"
-    handle.send_keys(Keys.END)
+    edited.press_on("split-handle", "End")
     assert handle.get_attribute("aria-valuenow") == "100"
 
 
@@ -98,7 +94,7 @@ def test_erase_and_restore_with_mouse_then_undo(edited):
     restored = alpha_of(edited.export("png")[1])
     assert_stroke_changed_exactly(erased, restored, c, d, radius, 255)
 
-    edited.driver.find_element("css selector", "body").send_keys(Keys.CONTROL, "z")
+    edited.undo_by_keyboard()
     assert np.array_equal(alpha_of(edited.export("png")[1]), erased)
     edited.find("undo").click()
     assert np.array_equal(alpha_of(edited.export("png")[1]), before)
@@ -153,22 +149,19 @@ def test_export_formats(edited):
 
 
 def test_zoom_buttons_and_fit(edited):
-    frame = edited.find("frame")
-    assert float(frame.get_attribute("data-zoom")) == pytest.approx(1.0)
+    assert edited.zoom == pytest.approx(1.0)
     edited.find("zoom-in").click()
-    assert float(frame.get_attribute("data-zoom")) == pytest.approx(1.25)
-    ActionChains(edited.driver).scroll_to_element(frame).scroll_from_origin(
-        __import__("selenium.webdriver.common.actions.wheel_input", fromlist=["ScrollOrigin"]).ScrollOrigin.from_element(frame), 0, -200).perform()
-    edited.wait_for(lambda d: float(frame.get_attribute("data-zoom")) > 1.3, 5)
+    assert edited.zoom == pytest.approx(1.25)
+    edited.wheel_on_frame(-200)
+    edited.wait_for(lambda d: edited.zoom > 1.3, 5)
     edited.find("zoom-fit").click()
-    assert float(frame.get_attribute("data-zoom")) == pytest.approx(1.0)
+    assert edited.zoom == pytest.approx(1.0)
 
 
 def test_cancel_leaves_the_app_usable(app, photo):
-    before = app.jobs_done
-    app.find("file-input").send_keys(str(photo))
+    before = app.add_file(photo)
     app.wait_for(lambda d: app.state == "busy", 30)
-    app.find("cancel").click()
+    app.cancel()
     app.wait_for(lambda d: app.jobs_done > before, 30)
     assert app.state == "ready" and app.error_message is None
 
@@ -180,15 +173,10 @@ def test_cancel_leaves_the_app_usable(app, photo):
 @pytest.mark.parametrize("size", [(390, 844), (1280, 900)], ids=["phone", "desktop"])
 def test_editor_screenshot(edited, size):
     """Saved to test-artifacts/ to look at; the layout must fit the viewport without sideways scrolling."""
-    driver = edited.driver
-    # Headless windows have a minimum width; device metrics give a true phone viewport.
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-        "width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": size[0] < 600})
+    edited.set_viewport(*size)
     try:
-        edited.wait_for(lambda d: d.execute_script("return window.innerWidth") == size[0], 5)
-        assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+        assert not edited.scrolls_sideways()
         ARTIFACTS.mkdir(exist_ok=True)
-        driver.execute_script("arguments[0].scrollIntoView()", edited.find("frame"))
-        driver.save_screenshot(str(ARTIFACTS / f"editor-{size[0]}x{size[1]}.png"))
+        edited.screenshot(ARTIFACTS / f"editor-{size[0]}x{size[1]}.png")
     finally:
-        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        edited.reset_viewport()

@@ -8,8 +8,8 @@ import numpy as np
 from PIL import Image
 
 from tests.drawings import subject_and_background, subject_jpeg
-from unbg.models import BEST_VIEWS
-from unbg.native_engine import NativeEngine, decode_image
+from unbg.core.models import BEST_VIEWS
+from unbg.native.engine import NativeEngine, decode_image
 
 
 def test_cut_returns_a_transparent_png_with_timings(app):

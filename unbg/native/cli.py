@@ -11,9 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import BadInput, InferenceError, ModelLoadError
-from .models import DEFAULT_MODEL, MODELS, view_count
-from .naming import output_name
+from ..core.errors import BadInput, InferenceError, ModelLoadError
+from ..core.models import DEFAULT_MODEL, MODELS, view_count
+from ..core.naming import output_name
 
 BAR_WIDTH = 30
 
@@ -95,7 +95,7 @@ def add_best_argument(parser: argparse.ArgumentParser) -> None:
 
 def run_cut(args: argparse.Namespace) -> int:
     """Cut out every input into OUT_DIR; 1 if any file failed, else 0."""
-    from .native_engine import NativeEngine, decode_image, encode_png  # numpy and onnxruntime load only when needed
+    from .engine import NativeEngine, decode_image, encode_png  # numpy and onnxruntime load only when needed
 
     files, missing = list_inputs(args.inputs)
     for raw in missing:

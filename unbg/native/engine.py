@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps
 
-from .errors import BadInput, InferenceError, ModelLoadError
-from .models import DEFAULT_MODEL, MODEL_DIR, MODEL_SIZE, model_choice
-from .sniff import SNIFF_BYTES, sniff_format
+from ..core.engine import CutResult
+from ..core.errors import BadInput, InferenceError, ModelLoadError
+from ..core.models import DEFAULT_MODEL, MODEL_DIR, MODEL_SIZE, model_choice
+from ..core.sniff import SNIFF_BYTES, sniff_format
 
 # Sniffed format → (Pillow's format name, the name people know it by).
 FORMATS = {
@@ -33,7 +36,7 @@ def find_model_dir() -> Path:
     override = os.environ.get("UNBG_MODEL_DIR")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parent.parent / MODEL_DIR
+    return Path(__file__).resolve().parents[2] / MODEL_DIR
 
 
 def _register_openers() -> None:
@@ -163,3 +166,46 @@ def _first_line(exc: Exception) -> str:
     """onnxruntime messages run over many lines; the first says what went wrong."""
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+class NativePort:
+    """The native engine behind the engine port (core.engine.Engine): bytes in, a PNG CutResult out.
+
+    The work runs in a thread, so the queue's event loop stays free to take a cancel.
+    """
+
+    def __init__(self, threads: int | None = None) -> None:
+        self._threads = threads
+        self._engines: dict[tuple[str, int], NativeEngine] = {}
+
+    def _engine(self, model: str, views: int) -> NativeEngine:
+        key = (model, views)
+        if key not in self._engines:
+            self._engines[key] = NativeEngine(model, threads=self._threads, views=views)
+        return self._engines[key]
+
+    def prewarm(self, model: str) -> None:
+        """Sessions load on first use natively: nothing to start early."""
+
+    async def is_cached(self, model: str) -> bool:
+        return self._engine(model, 1).model_path.is_file()
+
+    async def cut(self, image: bytes, options, progress, abort):
+        if options.output == "editor":
+            raise ValueError("the native engine writes files: ask for 'cutout' or 'mask'")
+        started = time.perf_counter()
+        progress("decode", None)
+        rgba = await asyncio.to_thread(decode_image, image)
+        decoded = time.perf_counter()
+        abort.check()
+        progress("inference", None)
+        engine = self._engine(options.model, options.views)
+        pixels = await asyncio.to_thread(engine.alpha if options.output == "mask" else engine.cutout, rgba)
+        inferred = time.perf_counter()
+        abort.check()
+        progress("encode", None)
+        png = await asyncio.to_thread(encode_png, pixels)
+        ms = lambda seconds: round(seconds * 1000)
+        timings = {"decode_ms": ms(decoded - started), "inference_ms": ms(inferred - decoded),
+                   "encode_ms": ms(time.perf_counter() - inferred), "total_ms": ms(time.perf_counter() - started)}
+        return CutResult(png, rgba.shape[1], rgba.shape[0], timings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MODEL_DIR = "assets/models"  # relative to the project root and to the served site
+MODEL_CACHE = "unbg-models-v1"  # the browser's Cache Storage for the models' bytes
 MODEL_SIZE = 1024  # the working size ISNet was trained at: every full pass runs at 1024²
 # "Best edges": ISNet also sees the photo mirrored and the two masks are averaged, for twice
 # the work. On ../shared/eval with the fast model: MAE 0.0500 → 0.0488, boundary F 0.833 → 0.845.

@@ -1,8 +1,7 @@
-"""Drive the real app in headless Chromium: shared by the end-to-end tests and the benchmark."""
+"""A headless Chromium with a fresh profile, and its renderers' memory: for the e2e tests and the bench."""
 
 from __future__ import annotations
 
-import base64
 import shutil
 import tempfile
 from pathlib import Path
@@ -16,31 +15,6 @@ FLAGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]
-
-# Send one `unbg:cut` message to the page and resolve with its final reply; the PNG comes back base64.
-POST_CUT = """
-const [bytesB64, options, done] = arguments;
-const id = 'job-' + Math.random().toString(36).slice(2);
-const image = bytesB64 === null ? null : new Blob([Uint8Array.from(atob(bytesB64), c => c.charCodeAt(0))]);
-const progress = [];
-window.addEventListener('message', async function onMessage(event) {
-  const data = event.data;
-  if (!data || data.id !== id) return;
-  if (data.type === 'unbg:progress') { progress.push(data.stage); return; }
-  if (data.type !== 'unbg:result' && data.type !== 'unbg:error') return;
-  window.removeEventListener('message', onMessage);
-  const reply = {type: data.type, code: data.code, message: data.message, width: data.width, height: data.height,
-                 timings: data.timings, progress, blobType: data.blob ? data.blob.type : null, png: null};
-  if (data.blob) {
-    const bytes = new Uint8Array(await data.blob.arrayBuffer());
-    let binary = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    reply.png = btoa(binary);
-  }
-  done(reply);
-});
-window.postMessage({type: 'unbg:cut', id, image, options}, location.origin);
-"""
 
 
 class Chromium:
@@ -61,16 +35,6 @@ class Chromium:
     def quit(self) -> None:
         self.driver.quit()
         shutil.rmtree(self._profile, ignore_errors=True)
-
-
-def post_cut(driver, image: bytes | None, timeout: float = 300, **options) -> dict:
-    """Send ``unbg:cut`` with ``image`` and return the reply; ``png`` holds the PNG bytes."""
-    driver.set_script_timeout(timeout)
-    payload = None if image is None else base64.b64encode(image).decode()
-    reply = driver.execute_async_script(POST_CUT, payload, options)
-    if reply.get("png"):
-        reply["png"] = base64.b64decode(reply["png"])
-    return reply
 
 
 def renderer_pids() -> list[int]:

@@ -14,14 +14,15 @@ import sys
 import zipfile
 from pathlib import Path
 
-from .models import MODEL_DIR, MODELS
+from ..core.models import MODEL_DIR, MODELS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NODE = ROOT / "node_modules"
 VENDOR = ROOT / "assets" / "vendor"
 MODEL_DATA = NODE / "@imgly" / "background-removal-data" / "dist"
 CACHE = ROOT / ".cache"  # downloads the build needs once (the calibration photos' wheel)
 
+MODEL_BUILDER = ("pipeline", "isnet", "foreground", "nodes", "quantize")  # a change to these rebuilds the models
 # What the page loads, by vendor folder: (package folder, files).
 RUNTIME = {
     "pyscript": ("@pyscript/core/dist", ["*.js", "*.css"]),
@@ -57,13 +58,14 @@ def copy_runtime() -> int:
 
 def _model_inputs_digest() -> str:
     here = Path(__file__).parent
-    builder = b"".join((here / name).read_bytes() for name in ("model_build.py", "quantize.py", "models.py"))
+    sources = [here / f"{name}.py" for name in MODEL_BUILDER] + [here.parent / "core" / "models.py"]
+    builder = b"".join(path.read_bytes() for path in sources)
     return hashlib.sha256((MODEL_DATA / "resources.json").read_bytes() + builder).hexdigest()
 
 
 def build_models() -> list[str]:
     """Build every pipeline model whose inputs changed; returns the names built."""
-    from .model_build import build_pipeline  # onnx is a build-time dependency only
+    from .pipeline import build_pipeline  # onnx is a build-time dependency only
     from .quantize import calibration_photos
 
     out_dir = ROOT / MODEL_DIR
@@ -92,6 +94,26 @@ def build_models() -> list[str]:
     return built
 
 
+BROWSER_PACKAGES = ("unbg/core", "unbg/web", "components")  # the Python the page runs, shipped whole
+
+
+def browser_files() -> list[str]:
+    """Every Python file the page gets: main.py imports only from these folders."""
+    files = [ROOT / "unbg" / "__init__.py"]
+    for folder in BROWSER_PACKAGES:
+        files += sorted((ROOT / folder).glob("*.py"))
+    return [f"./{path.relative_to(ROOT)}" for path in files]
+
+
+def pyscript_config() -> str:
+    """pyscript.toml: our own Pyodide, and the Python files the page imports."""
+    lines = ["# Written by `make build` (unbg/build/site.py): do not edit.",
+             "# Our own Pyodide: without this key PyScript would load it from a CDN.",
+             'interpreter = "./assets/vendor/pyodide/pyodide.mjs"', "", "[files]"]
+    lines += [f'"{name}" = "{name}"' for name in browser_files()]
+    return "\n".join(lines) + "\n"
+
+
 def write_source_archive() -> Path:
     """The AGPL offers the source to every user: serve our tracked files as a zip."""
     listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True)
@@ -108,6 +130,7 @@ def write_source_archive() -> Path:
 
 def main() -> None:
     changed = copy_runtime()
+    (ROOT / "pyscript.toml").write_text(pyscript_config())
     built = build_models()
     write_source_archive()
     print(f"unbg build: {changed} runtime files updated, models built: {', '.join(built) or 'none (up to date)'}")

@@ -21,7 +21,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, numpy_helper
 
-from .models import MODEL_SIZE
+from ..core.models import MODEL_SIZE
 
 CALIBRATION_PACKAGE = "scikit-image==0.26.0"
 # The activation range kept by calibration: the 99.99th percentile of what the photos produce.

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import math
 import shutil
 import statistics
@@ -18,12 +17,15 @@ import threading
 import time
 from pathlib import Path
 
-from .chromium import Chromium, post_cut, renderer_pids, rss_bytes
-from .models import DEFAULT_MODEL, view_count
-from .native_engine import NativeEngine, decode_image
+from ..core.models import DEFAULT_MODEL, view_count
+from ..native.engine import NativeEngine, decode_image
+from .chromium import Chromium, renderer_pids, rss_bytes
+from .page import AppPage
 from .serve import start_server
 
-ROOT = Path(__file__).resolve().parent.parent
+PAINT_MEASURE = "unbg:paint"  # components/brush_canvas.py measures each pointer event's input-to-paint time
+
+ROOT = Path(__file__).resolve().parents[2]
 EVAL = ROOT.parent / "shared" / "eval"
 STAGES = ("decode_ms", "inference_ms", "encode_ms", "total_ms")
 
@@ -88,7 +90,7 @@ def native_cut(engine: NativeEngine, data: bytes) -> dict:
     decoded = time.perf_counter()
     cutout = engine.cutout(rgba)
     inferred = time.perf_counter()
-    from .native_engine import encode_png
+    from ..native.engine import encode_png
 
     encode_png(cutout)
     end = time.perf_counter()
@@ -100,50 +102,38 @@ def median_timings(runs: list[dict]) -> dict:
     return {stage: statistics.median(run[stage] for run in runs) for stage in STAGES}
 
 
-LONG_TASKS = """
-window.unbgLongTasks = [];
-new PerformanceObserver(list => window.unbgLongTasks.push(...list.getEntries().map(e => e.duration)))
-  .observe({type: 'longtask'});
-"""
-
-
-def bench_warm_start(driver, base_url: str, photo: bytes, models: list[str]) -> None:
+def bench_warm_start(page: AppPage, photo: bytes, models: list[str]) -> None:
     """A second visit: the page loads the cached model by itself; how long until its session is ready.
 
     ``models`` ran earlier in the bench, so they are cached: each is then loaded from the cache too.
     """
     started = time.perf_counter()
-    driver.get(base_url)
-    while driver.execute_script("return document.documentElement.dataset.state") != "ready":
-        time.sleep(0.02)
+    page.open()
     ready = time.perf_counter() - started
-    while driver.execute_script("return document.documentElement.dataset.modelReady") != DEFAULT_MODEL:
-        time.sleep(0.02)
+    page.wait_for_model_ready(DEFAULT_MODEL)
     session = time.perf_counter() - started - ready
-    timings = post_cut(driver, photo, model=DEFAULT_MODEL)["timings"]
+    timings = page.post_cut(photo, model=DEFAULT_MODEL)["timings"]
     waiting = timings["total_ms"] - timings["decode_ms"] - timings["inference_ms"] - timings["encode_ms"]
     print(f"\n== second visit: page ready in {ready:.2f} s; the cached model's session ready {session:.2f} s later, "
           f"unasked; a photo sent then waits {waiting} ms for the model")
-    print(f"{DEFAULT_MODEL} from the cache, the page's first session: {_load_ms(driver)} (target: session <= 500 ms)")
+    print(f"{DEFAULT_MODEL} from the cache, the page's first session: {_load_ms(page)} (target: session <= 500 ms)")
     # Then the others, and the default once more: each load releases the session before it.
     others = [name for name in models if name != DEFAULT_MODEL]
     for model in others + ([DEFAULT_MODEL] if others else []):
-        post_cut(driver, photo, model=model)
-        print(f"{model} from the cache: {_load_ms(driver)}")
+        page.post_cut(photo, model=model)
+        print(f"{model} from the cache: {_load_ms(page)}")
 
 
-def _load_ms(driver) -> str:
+def _load_ms(page: AppPage) -> str:
     """How the page's last model load went: reading its bytes, then creating its session."""
-    read, session = driver.execute_script(
-        "const d = document.documentElement.dataset; return [d.modelReadMs, d.sessionMs]")
-    return f"bytes read in {read} ms, session created in {session} ms"
+    return f"bytes read in {page.page_data('model-read-ms')} ms, session created in {page.page_data('session-ms')} ms"
 
 
 def phone_jpeg(photos: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
     """The 12 MP HEIC as a phone saves it in JPEG (the first result's other common case); [] without it."""
     from PIL import Image
 
-    from .native_engine import decode_image
+    from ..native.engine import decode_image
 
     jpegs = []
     for label, data in photos:
@@ -154,47 +144,35 @@ def phone_jpeg(photos: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
     return jpegs
 
 
-def pick_in_page(driver, photo: bytes, path: Path) -> dict:
-    """Pick ``photo`` in the page as a person would; the result's timings once it is shown."""
-    path.write_bytes(photo)
-    done = int(driver.execute_script("return document.documentElement.dataset.jobsDone"))
-    driver.find_element("css selector", "[data-testid=file-input]").send_keys(str(path))
-    while int(driver.execute_script("return document.documentElement.dataset.jobsDone")) == done:
-        time.sleep(0.1)
-    return json.loads(driver.find_element("css selector", "[data-testid=result-size]").get_attribute("data-timings"))
-
-
-def bench_page(driver, photos: list[tuple[str, bytes]], workdir: Path, memory: "PeakRss") -> None:
+def bench_page(page: AppPage, photos: list[tuple[str, bytes]], workdir: Path, memory: "PeakRss") -> None:
     """Each photo through the page (the editor's path): preview, full result, peak memory."""
     print()
     for label, photo in photos:
         memory.take()
-        suffix = "heic" if photo[4:8] == b"ftyp" else "jpg"
-        timings = pick_in_page(driver, photo, workdir / f"page.{suffix}")
+        path = workdir / f"page.{'heic' if photo[4:8] == b'ftyp' else 'jpg'}"
+        path.write_bytes(photo)
+        page.pick(path)
+        timings = page.result_timings
         print(f"== {label} through the page: preview visible after {timings.get('preview_ms')} ms (target <= 1000), "
               f"full cut-out after {timings['total_ms']} ms (decode {timings['decode_ms']} ms); "
               f"peak renderer RSS {memory.take() / 2**20:.0f} MB")
 
 
-def bench_painting(driver, moves: int = 150) -> None:
+def bench_painting(page: AppPage, moves: int = 150) -> None:
     """Paint an erase stroke on the photo in the editor (the last one picked, 12 MP): input-to-paint time and long tasks."""
-    driver.find_element("css selector", "[data-testid=tool-erase]").click()
-    driver.execute_script(LONG_TASKS)
-    rect = driver.execute_script("return document.querySelector('[data-testid=result-image]').getBoundingClientRect().toJSON()")
-    send = lambda kind, x, y, buttons: driver.execute_cdp_cmd("Input.dispatchMouseEvent", {
-        "type": kind, "x": x, "y": y, "button": "left", "buttons": buttons, "clickCount": 1})
+    page.tool("erase")
+    page.watch_long_tasks()
+    rect = page.canvas_rect()
     x0, y0 = rect["left"] + rect["width"] * 0.2, rect["top"] + rect["height"] * 0.5
-    send("mouseMoved", x0, y0, 0)  # a real mouse arrives before it presses
-    send("mousePressed", x0, y0, 1)
-    for i in range(moves):
-        angle = i / moves * 6 * math.pi
-        send("mouseMoved", x0 + rect["width"] * 0.6 * i / moves, y0 + math.sin(angle) * rect["height"] * 0.3, 1)
-    send("mouseReleased", x0 + rect["width"] * 0.6, y0, 0)
-    frame = driver.find_element("css selector", "[data-testid=frame]")
-    long_tasks = driver.execute_script("return window.unbgLongTasks")
+    points = [(x0 + rect["width"] * 0.6 * i / moves, y0 + math.sin(i / moves * 6 * math.pi) * rect["height"] * 0.3)
+              for i in range(moves)]
+    earlier = len(page.measures(PAINT_MEASURE))
+    page.mouse_drag_on_screen(points + [(x0 + rect["width"] * 0.6, y0)])
+    latencies = page.measures(PAINT_MEASURE)[earlier:]
+    long_tasks = page.long_tasks()
     print(f"== painting on a {int(rect['width'])}px-wide view of the 12 MP photo, {moves} pointer moves")
-    print(f"input-to-paint per pointer event: mean {frame.get_attribute('data-paint-ms-mean')} ms, "
-          f"max {frame.get_attribute('data-paint-ms-max')} ms (target <= 16 ms)")
+    print(f"input-to-paint per pointer event ({len(latencies)} events): mean {statistics.mean(latencies):.2f} ms, "
+          f"max {max(latencies):.2f} ms (target <= 16 ms)")
     print(f"long tasks (> 50 ms) while painting: {len(long_tasks)}"
           + (f", longest {max(long_tasks):.0f} ms" if long_tasks else ""))
 
@@ -212,17 +190,15 @@ def main(argv: list[str] | None = None) -> None:
     server = start_server()
     base_url = f"http://127.0.0.1:{server.server_address[1]}/"
     chromium = Chromium()
-    driver = chromium.driver
+    page = AppPage(chromium.driver, base_url)
     memory = PeakRss()
     browser_inference: dict[str, dict[str, float]] = {}  # photo → model → median ms
     try:
         started = time.perf_counter()
-        driver.get(base_url)
-        while driver.execute_script("return document.documentElement.dataset.state") != "ready":
-            time.sleep(0.05)
+        page.open()
         print(f"page ready in {time.perf_counter() - started:.2f} s; idle renderer RSS {memory.take() / 2**20:.0f} MB")
-        print(f"cross-origin isolated: {driver.execute_script('return crossOriginIsolated')}, "
-              f"threads: {driver.execute_script('return navigator.hardwareConcurrency')}")
+        print(f"cross-origin isolated: {page.script('return crossOriginIsolated')}, "
+              f"threads: {page.script('return navigator.hardwareConcurrency')}")
         for spec in args.models.split(","):
             model, best = _model_spec(spec)
             engine = NativeEngine(model, views=view_count(best))
@@ -230,7 +206,7 @@ def main(argv: list[str] | None = None) -> None:
             native_cut(engine, photos[0][1])
             native_first = time.perf_counter() - started
             started = time.perf_counter()
-            first = post_cut(driver, photos[0][1], model=model, best=best)
+            first = page.post_cut(photos[0][1], model=model, best=best)
             browser_first = time.perf_counter() - started
             if first["type"] != "unbg:result":
                 raise SystemExit(f"browser failed: {first}")
@@ -241,7 +217,7 @@ def main(argv: list[str] | None = None) -> None:
                 native_runs, browser_runs = [], []
                 for _ in range(args.repeat):
                     native_runs.append(native_cut(engine, data))
-                    reply = post_cut(driver, data, model=model, best=best)
+                    reply = page.post_cut(data, model=model, best=best)
                     if reply["type"] != "unbg:result":
                         raise SystemExit(f"browser failed on {label}: {reply}")
                     browser_runs.append(reply["timings"])
@@ -258,16 +234,16 @@ def main(argv: list[str] | None = None) -> None:
                     if model != "quality" and "quality" in by_model))
         models = sorted({_model_spec(spec)[0] for spec in args.models.split(",")})
         if DEFAULT_MODEL in models:  # the page warm-starts the default model only
-            bench_warm_start(driver, base_url, photos[0][1], models)
-        bench_page(driver, photos + phone_jpeg(photos), workdir, memory)
-        bench_painting(driver)
+            bench_warm_start(page, photos[0][1], models)
+        bench_page(page, photos + phone_jpeg(photos), workdir, memory)
+        bench_painting(page)
     finally:
         memory.stop()
         chromium.quit()
         server.shutdown()
         shutil.rmtree(workdir, ignore_errors=True)
     if EVAL.is_dir() and not args.no_eval:
-        from .evaluate import evaluate
+        from ..native.evaluate import evaluate
 
         for spec in args.models.split(","):
             model, best = _model_spec(spec)

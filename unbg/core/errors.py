@@ -25,7 +25,18 @@ class InferenceError(UnbgError):
     code = "inference"
 
 
+class InternalError(UnbgError):
+    """A bug of ours: the job fails with a plain message, the app stays usable."""
+
+    code = "internal"
+
+
 class Cancelled(UnbgError):
     """The job was cancelled before it finished."""
 
     code = "cancelled"
+
+
+def error_code(error: BaseException) -> str:
+    """The message API's code for ``error``: anything not ours is ``internal``."""
+    return error.code if isinstance(error, UnbgError) else "internal"

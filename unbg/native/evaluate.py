@@ -174,8 +174,8 @@ def evaluate(data_dir: Path, model: str, limit: int | None = None, views: int = 
     ``limit`` keeps the first N images of each set; ``views`` is the engine's (see NativeEngine).
     Returns the exit code: 1 on any failure.
     """
-    from .errors import BadInput, InferenceError, ModelLoadError
-    from .native_engine import NativeEngine, decode_image
+    from ..core.errors import BadInput, InferenceError, ModelLoadError
+    from .engine import NativeEngine, decode_image
 
     sets = find_sets(data_dir)
     if not sets:

@@ -1,0 +1,50 @@
+"""A fake engine behind the engine port, for driving the queue and its services natively."""
+
+from __future__ import annotations
+
+import asyncio
+
+from unbg.core import BadInput, CutResult
+
+
+class FakeEngine:
+    """``image`` says what happens: "ok", "bad" (BadInput), "bug" (a plain exception), or "gate"
+    (waits until ``release()``). Records what it ran and how many cuts ran at once."""
+
+    def __init__(self) -> None:
+        self.started: list[str] = []
+        self.finished: list[str] = []
+        self.prewarmed: list[str] = []
+        self.running = self.most_at_once = 0
+        self._gate = asyncio.Event()
+        self.on_model_progress = self.on_model_ready = None
+
+    def release(self) -> None:
+        self._gate.set()
+
+    def prewarm(self, model: str) -> None:
+        self.prewarmed.append(model)
+
+    async def is_cached(self, model: str) -> bool:
+        return True
+
+    async def cut(self, image, options, progress, abort):
+        self.started.append(image)
+        self.running += 1
+        self.most_at_once = max(self.most_at_once, self.running)
+        try:
+            progress("decode", None)
+            await asyncio.sleep(0)
+            if image == "gate":
+                await self._gate.wait()
+            if image == "bad":
+                raise BadInput("not an image")
+            if image == "bug":
+                raise RuntimeError("a bug")
+            abort.check()
+            progress("inference", None)
+            await asyncio.sleep(0)
+            return CutResult(f"png of {image}", 4, 3, {"total_ms": 1})
+        finally:
+            self.running -= 1
+            self.finished.append(image)

@@ -1,0 +1,1 @@
+"""Build time only: the served site, the pipeline graphs, quantization."""

@@ -1,0 +1,203 @@
+"""Build the pipeline models from the ISNet weights of @imgly/background-removal-data.
+
+A pipeline model takes RGBA uint8 [H, W, 4] of any size and returns ``alpha``
+uint8 [H, W], ``cutout`` uint8 [H, W, 4] and ``colour`` (the cut-out's colours,
+opaque, for an editor): the whole path from pixels to mask lives in one graph,
+so the browser and native engines agree.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+import onnx
+from onnx import TensorProto, helper
+
+import numpy as np
+
+from ..core.models import ModelChoice
+from .foreground import foreground_nodes
+from .isnet import assemble_isnet, main_output_only, resolution_free
+from .nodes import PREFIX, const
+
+OPSET = 18  # Resize with antialias needs 18; ISNet itself is opset 15 and unchanged by it
+# Levels on ISNet's mask m: alpha = (m - pivot) * GAIN + 0.5, clipped to 0..1. Measured with
+# `python -m unbg eval` on ../shared/eval: the gain firms up soft edges and faint fine structure
+# (MAE 0.065 → 0.053); ISNet medium marks thin foreground weakly, so the pivot sits below 0.5.
+GAIN = 3.0
+PIVOT = 0.35
+def _mirrored(x: str, out: str) -> list[onnx.NodeProto]:
+    """``x`` [N, C, H, W] mirrored left to right."""
+    p = PREFIX
+    return [helper.make_node("Slice", [x, p + "minus_one", p + "before_first", p + "axis3", p + "minus_one"], [out])]
+
+
+def pipeline_model(isnet: onnx.ModelProto, pivot: float = PIVOT, foreground: bool = True) -> onnx.ModelProto:
+    """Wrap ISNet in pre- and post-processing: RGBA uint8 in; alpha, cut-out and colour out.
+
+    Inputs: ``rgba``; ``size``, the working size [h, w]; ``views``, 1, or 2 to also show ISNet the
+    photo mirrored and average the two masks (better edges for twice the work).
+    ``pivot`` is the mask value that becomes alpha 0.5 (see GAIN and PIVOT); ``foreground`` estimates
+    the subject's colour on the semi-transparent edge (see foreground.py).
+    """
+    p = PREFIX
+    n = helper.make_node
+    # The resolution ISNet sees is an input (onnxruntime-web cannot override initializers):
+    # one model file serves the full pass at MODEL_SIZE² and a quick low-resolution preview.
+    inits = [
+        const("axis0", [0]),
+        const("axes01", [0, 1]),
+        const("zero_i", [0]),
+        const("two_i", [2]),
+        const("minus_one", [-1]),
+        const("before_first", [np.iinfo(np.int64).min]),
+        const("axis3", [3]),
+        const("axis_last", [-1]),
+        const("one", [1]),
+        const("four", [4]),
+        const("rgb_start", [0]),
+        const("rgb_end", [3]),
+        const("hw_start", [0]),
+        const("hw_end", [2]),
+        const("batch_channel", [1, 1]),
+        const("scale", 1 / 255, np.float32),
+        const("offset", 0.5, np.float32),
+        const("levels_scale", 255 * GAIN, np.float32),
+        const("levels_offset", 255 * (0.5 - GAIN * pivot), np.float32),
+        const("to_255", 255, np.float32),
+        const("zero", 0, np.float32),
+        const("u8_opaque", 255, np.uint8),
+    ]
+    pre = [
+        # Shrink while still uint8 [1, H, W, 4]: a 12 MP photo never becomes float.
+        n("Unsqueeze", ["rgba", p + "axis0"], [p + "batch"]),
+        n("Concat", [p + "one", "size", p + "four"], [p + "small_size"], axis=0),
+        n("Resize", [p + "batch", "", "", p + "small_size"], [p + "small"], mode="linear",
+          coordinate_transformation_mode="half_pixel"),
+        n("Slice", [p + "small", p + "rgb_start", p + "rgb_end", p + "axis_last"], [p + "small_rgb"]),
+        n("Cast", [p + "small_rgb"], [p + "small_float"], to=TensorProto.FLOAT),
+        n("Mul", [p + "small_float", p + "scale"], [p + "scaled"]),
+        n("Sub", [p + "scaled", p + "offset"], [p + "centred"]),
+        n("Transpose", [p + "centred"], [p + "view"], perm=[0, 3, 1, 2]),
+        # ISNet sees the photo once, or (views = 2) also mirrored, as a batch of two.
+        *_mirrored(p + "view", p + "view_mirrored"),
+        n("Concat", [p + "view", p + "view_mirrored"], [p + "both_views"], axis=0),
+        n("Slice", [p + "both_views", p + "zero_i", "views", p + "axis0"], ["input"]),
+    ]
+    post = [
+        n("Shape", ["rgba"], [p + "rgba_shape"]),
+        n("Slice", [p + "rgba_shape", p + "hw_start", p + "hw_end", p + "axis0"], [p + "hw"]),
+        n("Concat", [p + "batch_channel", p + "hw"], [p + "full_size"], axis=0),
+        # The mean of the views' masks, the mirrored one mirrored back (one view: its mask, exactly).
+        n("Slice", ["output", p + "zero_i", p + "one", p + "axis0"], [p + "first_mask"]),
+        n("Slice", ["output", p + "one", p + "two_i", p + "axis0"], [p + "second_mask_mirrored"]),
+        *_mirrored(p + "second_mask_mirrored", p + "second_mask"),
+        n("Concat", [p + "first_mask", p + "second_mask"], [p + "masks"], axis=0),
+        n("ReduceMean", [p + "masks", p + "axis0"], [p + "mask"], keepdims=1),
+        # Levels (and the scale to 0..255) at 1024², before the resize: both are linear, so they commute.
+        n("Mul", [p + "mask", p + "levels_scale"], [p + "gained"]),
+        n("Add", [p + "gained", p + "levels_offset"], [p + "levelled"]),
+    ]
+    post += [
+        n("Resize", [p + "levelled", "", "", p + "full_size"], [p + "full_255"], mode="linear",
+          coordinate_transformation_mode="half_pixel"),
+        n("Clip", [p + "full_255", p + "zero", p + "to_255"], [p + "clipped"]),
+        # Round first: Cast truncates, which would bias every pixel down by half a step.
+        n("Round", [p + "clipped"], [p + "rounded"]),
+        n("Cast", [p + "rounded"], [p + "alpha_4d"], to=TensorProto.UINT8),
+        n("Squeeze", [p + "alpha_4d", p + "axes01"], ["alpha"]),
+        n("Slice", ["rgba", p + "rgb_start", p + "rgb_end", p + "axis_last"], [p + "rgb"]),
+        n("Unsqueeze", ["alpha", p + "axis_last"], [p + "alpha_hw1"]),
+    ]
+    if foreground:
+        fg_nodes, fg_inits = foreground_nodes()
+        post += fg_nodes
+        inits += fg_inits
+    colour = p + ("rgb_out" if foreground else "rgb")
+    post += [
+        n("Concat", [colour, p + "alpha_hw1"], ["cutout"], axis=-1),
+        # The same colours, opaque: what an editor paints its own mask over.
+        n("Concat", [p + "hw", p + "one"], [p + "hw1"], axis=0),
+        n("Expand", [p + "u8_opaque", p + "hw1"], [p + "opaque"]),
+        n("Concat", [colour, p + "opaque"], ["colour"], axis=-1),
+    ]
+    isnet = main_output_only(isnet)
+    body, divisors = resolution_free(list(isnet.graph.node))
+    inits += divisors
+    weights = list(isnet.graph.initializer)
+    graph = helper.make_graph(
+        pre + body + post,
+        "unbg_pipeline",
+        [
+            helper.make_tensor_value_info("rgba", TensorProto.UINT8, ["height", "width", 4]),
+            helper.make_tensor_value_info("size", TensorProto.INT64, [2]),
+            helper.make_tensor_value_info("views", TensorProto.INT64, [1]),
+        ],
+        [
+            helper.make_tensor_value_info("alpha", TensorProto.UINT8, ["height", "width"]),
+            helper.make_tensor_value_info("cutout", TensorProto.UINT8, ["height", "width", 4]),
+            helper.make_tensor_value_info("colour", TensorProto.UINT8, ["height", "width", 4]),
+        ],
+        initializer=inits + weights,
+    )
+    opsets = [o for o in isnet.opset_import if o.domain not in ("", "ai.onnx")]
+    opsets.append(helper.make_opsetid("", OPSET))
+    model = helper.make_model(graph, opset_imports=opsets, producer_name="unbg")
+    model.ir_version = isnet.ir_version
+    onnx.checker.check_model(model)
+    return model
+
+
+def runs_at_any_size(model: onnx.ModelProto) -> bool:
+    """Whether ``size`` may be fed (see isnet.resolution_free)."""
+    return any(init.name.startswith(PREFIX + "divide_by_") for init in model.graph.initializer)
+
+
+def optimised_offline(model: onnx.ModelProto) -> onnx.ModelProto:
+    """onnxruntime's graph optimisation, done once here instead of in every visitor's browser.
+
+    The extended level fuses each QuantizeLinear/DequantizeLinear pair around a Conv or
+    Concat (or Add, Sigmoid) into one integer operator (QLinearConv, QLinearConcat, ...):
+    1371 nodes become 578.
+    The browser then creates the session with optimisation off (fast: 0.47-0.61 s instead of
+    0.70-1.00 s on a returning visit), and native onnxruntime gives the same alpha bit for bit.
+    The "all" level is not used: its layouts are specific to x86.
+    """
+    import onnxruntime as ort  # build-time only; the native engine imports it anyway
+
+    with tempfile.TemporaryDirectory() as tmp:
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+        options.optimized_model_filepath = str(Path(tmp) / "optimised.onnx")
+        options.log_severity_level = 3
+        ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
+        return onnx.load(options.optimized_model_filepath)
+
+
+def build_pipeline(data_dir: Path, choice: ModelChoice, out: Path,
+                   calibration_photos: Callable[[], list[np.ndarray]]) -> dict:
+    """Write the pipeline model of ``choice`` to ``out``; int8 models are calibrated on the photos.
+
+    Returns what the page needs to know of it: ``preview``, whether it runs at other working
+    sizes than 1024² (for a quick preview); ``optimised``, whether onnxruntime's graph
+    optimisation is already done (the browser then skips it).
+    """
+    isnet = onnx.load_from_string(assemble_isnet(data_dir, choice.isnet))
+    if choice.int8:
+        from .quantize import quantize_isnet
+
+        isnet = quantize_isnet(main_output_only(isnet), calibration_photos())
+    model = pipeline_model(isnet)
+    preview = runs_at_any_size(model)
+    # Only int8 models: for float16 weights the optimiser folds their Casts to float32, which
+    # would double the download.
+    optimised = choice.int8
+    if optimised:
+        model = optimised_offline(model)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    tmp.write_bytes(model.SerializeToString())
+    tmp.replace(out)
+    return {"preview": preview, "optimised": optimised}

@@ -1,0 +1,1 @@
+"""The native side: numpy, Pillow, pillow-heif and onnxruntime: the engine, codecs, CLI and eval."""

@@ -1,0 +1,180 @@
+"""The one place the app touches the DOM: listeners that free their proxies, lookups,
+canvases, pixels moved as typed arrays, blobs and performance marks."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import js
+from pyodide.ffi import create_once_callable, create_proxy, to_js
+
+
+def js_object(value: dict):
+    """A plain JS object from a dict (nested dicts too): options bags and messages."""
+    return to_js(value, dict_converter=js.Object.fromEntries)
+
+
+def js_array(values: list):
+    return to_js(values)
+
+
+class Listener:
+    """An event listener whose JS proxy is destroyed when it is removed."""
+
+    def __init__(self, target, event: str, handler: Callable, **options) -> None:
+        self._target, self._event = target, event
+        self._proxy = create_proxy(handler)
+        self._options = js_object(options) if options else None
+        if self._options is None:
+            target.addEventListener(event, self._proxy)
+        else:
+            target.addEventListener(event, self._proxy, self._options)
+
+    def remove(self) -> None:
+        if self._proxy is None:
+            return
+        self._target.removeEventListener(self._event, self._proxy, self._options)
+        self._proxy.destroy()
+        self._proxy = None
+
+
+class Disposables:
+    """Collects listeners and unsubscribe functions; ``dispose`` frees them all."""
+
+    def __init__(self) -> None:
+        self._items: list[Callable[[], None]] = []
+
+    def listen(self, target, event: str, handler: Callable, **options) -> Listener:
+        listener = Listener(target, event, handler, **options)
+        self._items.append(listener.remove)
+        return listener
+
+    def add(self, cleanup: Callable[[], None]) -> None:
+        self._items.append(cleanup)
+
+    def dispose(self) -> None:
+        while self._items:
+            self._items.pop()()
+
+
+class ResizeWatcher:
+    """Calls ``handler()`` whenever ``element`` changes size."""
+
+    def __init__(self, element, handler: Callable[[], None]) -> None:
+        self._proxy = create_proxy(lambda entries, observer: handler())
+        self._observer = js.ResizeObserver.new(self._proxy)
+        self._observer.observe(element)
+
+    def dispose(self) -> None:
+        self._observer.disconnect()
+        self._proxy.destroy()
+
+
+def animation_frame(handler: Callable[[float], None]) -> Callable[[], None]:
+    """Call ``handler(timestamp)`` before the next paint; returns the way to cancel it."""
+    proxy = create_once_callable(handler)
+    handle = js.requestAnimationFrame(proxy)
+    return lambda: js.cancelAnimationFrame(handle)
+
+
+# -- the page -----------------------------------------------------------------
+def document():
+    return js.document
+
+
+def window():
+    return js.window
+
+
+def find(selector: str, root=None):
+    """The element matching ``selector``; a missing element is a bug in index.html."""
+    element = (root or js.document).querySelector(selector)
+    if element is None:
+        raise LookupError(f"no element matches {selector!r}")
+    return element
+
+
+def show(element, visible: bool) -> None:
+    element.hidden = not visible
+
+
+def mark_page(**attributes: str) -> None:
+    """Set ``data-*`` attributes on <html>: what people's CSS, the tests and the bench read."""
+    for name, value in attributes.items():
+        setattr(js.document.documentElement.dataset, name, value)
+
+
+def absolute_url(path: str) -> str:
+    """Absolute URL of a path of ours (workers and dynamic imports need absolute URLs)."""
+    return js.URL.new(path, js.document.baseURI).href
+
+
+def console_error(message: str) -> None:
+    js.console.error(message)
+
+
+def measure_since(name: str, start_ms: float) -> None:
+    """A performance measure from ``start_ms`` (an event's timeStamp) to now: the bench reads these."""
+    js.performance.measure(name, js_object({"start": start_ms, "end": js.performance.now()}))
+
+
+def files_of(file_list) -> list:
+    """A FileList (or DataTransfer items' files) as a Python list of File objects."""
+    return [file_list.item(i) for i in range(file_list.length)] if file_list else []
+
+
+# -- pixels and files -----------------------------------------------------------
+def canvas(width: int, height: int):
+    return js.OffscreenCanvas.new(width, height)
+
+
+def context_2d(target, read_often: bool = False):
+    """A canvas's 2D context; ``read_often`` keeps it on the CPU for getImageData."""
+    return target.getContext("2d", js_object({"willReadFrequently": True})) if read_often else target.getContext("2d")
+
+
+def image_data(data, width: int, height: int):
+    """An ImageData over the bytes of a Uint8Array, without copying them."""
+    return js.ImageData.new(js.Uint8ClampedArray.new(data.buffer, data.byteOffset, data.length), width, height)
+
+
+def bitmap_pixels(bitmap, width: int, height: int):
+    """The RGBA bytes (a Uint8ClampedArray) of an ImageBitmap or canvas, drawn once and let go."""
+    surface = canvas(width, height)
+    context = context_2d(surface, read_often=True)
+    context.drawImage(bitmap, 0, 0)
+    pixels = context.getImageData(0, 0, width, height).data
+    surface.width = surface.height = 0  # its 48 MB (at 12 MP) go now, not whenever the GC runs
+    return pixels
+
+
+async def create_bitmap(source, **options):
+    return await js.createImageBitmap(source, js_object(options)) if options else await js.createImageBitmap(source)
+
+
+async def canvas_blob(surface, mime: str, quality: float | None = None):
+    options = {"type": mime} if quality is None else {"type": mime, "quality": quality}
+    return await surface.convertToBlob(js_object(options))
+
+
+def bytes_blob(data: bytes, mime: str):
+    return js.Blob.new(to_js([to_js(data)]), js_object({"type": mime}))
+
+
+def blob_of(parts):
+    """A Blob of a Blob, ArrayBuffer or typed array (what a message may carry)."""
+    return js.Blob.new(to_js([parts]))
+
+
+async def read_bytes(blob, start: int, end: int) -> bytes:
+    buffer = await blob.slice(start, end).arrayBuffer()
+    return js.Uint8Array.new(buffer).to_bytes()
+
+
+def object_url(blob) -> str:
+    return js.URL.createObjectURL(blob)
+
+
+def revoke_url(url: str | None) -> None:
+    if url:
+        js.URL.revokeObjectURL(url)

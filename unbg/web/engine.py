@@ -1,0 +1,183 @@
+"""The browser engine: decode with the browser, cut out with onnxruntime-web.
+
+Pixels never loop in Python here: they move as typed arrays between createImageBitmap /
+OffscreenCanvas, libheif-js and onnxruntime-web.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import js
+from pyodide.ffi import JsException
+from pyscript import js_import
+
+from ..core.engine import AbortSignal, CutOptions, CutResult, Progress
+from ..core.errors import InferenceError, ModelLoadError
+from ..core.models import MODEL_DIR, MODEL_SIZE, PREVIEW_SIZE, model_choice
+from ..core.png import encode_png
+from . import dom, model_cache
+from .context import NotSupported
+from .decode import Decoder, Picture
+
+RUNTIME_URL = "assets/runtime.mjs"  # onnxruntime-web, configured and started by the page
+PREVIEW_LONG_SIDE = 512  # the preview's photo copy: small enough to decode and move in no time
+
+
+@dataclass
+class Cutout:
+    """What the editor starts from: the upright photo and the model's cut-out of it."""
+
+    original: object  # ImageBitmap; whoever takes the Cutout closes it
+    pixels: object  # ImageData: the cut-out, the model's alpha with its edge colours
+    colour: object  # ImageData: the same colours, opaque (an editor's mask goes over them)
+    width: int
+    height: int
+    timings: dict = field(default_factory=dict)
+
+
+def _ms(seconds: float) -> int:
+    return round(seconds * 1000)
+
+
+class BrowserEngine:
+    """Loads each model once (memoised as a task, so a prewarm and a job share it)."""
+
+    def __init__(self, manifest: dict) -> None:
+        self._manifest = manifest  # models.json written by the build: file, bytes, sha256
+        self._ort = None
+        self._decoder = Decoder()
+        self._sessions: dict[str, asyncio.Task] = {}
+        self.on_model_progress: Callable[[float | None], None] = lambda fraction: None
+        # (model, {"read_ms", "session_ms"}): bytes from the cache or network, then the session.
+        self.on_model_ready: Callable[[str, dict], None] = lambda model, load_ms: None
+
+    # -- models ------------------------------------------------------------
+    async def _runtime(self):
+        if self._ort is None:
+            (runtime,) = await js_import(dom.absolute_url(RUNTIME_URL))  # the page loaded and started it already
+            self._ort = await runtime.ready
+        return self._ort
+
+    def prewarm(self, model: str) -> None:
+        self._session(model)
+
+    def _session(self, model: str) -> asyncio.Task:
+        task = self._sessions.get(model)
+        if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
+            task = asyncio.ensure_future(self._load(model))
+            self._sessions[model] = task
+        return task
+
+    async def _release_others(self, model: str) -> None:
+        """Free every other model's session: two sessions would not fit a phone's memory."""
+        for name in [name for name in self._sessions if name != model]:
+            task = self._sessions.pop(name)
+            if not task.done():
+                task.cancel()
+            elif not task.cancelled() and task.exception() is None:
+                await task.result().release()
+
+    def _model_url(self, model: str) -> str:
+        entry = self._manifest[model_choice(model).name]
+        return dom.absolute_url(f"{MODEL_DIR}/{entry['file']}?v={entry['sha256'][:16]}")  # a new build, a new cache key
+
+    async def is_cached(self, model: str) -> bool:
+        return await model_cache.is_cached(self._model_url(model))
+
+    async def _load(self, model: str):
+        name = model_choice(model).name
+        entry = self._manifest[name]
+        try:
+            ort = await self._runtime()
+            started = time.perf_counter()
+            data = await model_cache.model_bytes(self._model_url(model), entry["bytes"], self.on_model_progress)
+            read = time.perf_counter()
+            # A model the build optimised already needs no optimisation here (see optimised_offline).
+            level = "disabled" if entry.get("optimised") else "all"
+            options = dom.js_object({"executionProviders": dom.js_array(["wasm"]), "graphOptimizationLevel": level})
+            session = await ort.InferenceSession.create(data, options)
+        except (JsException, NotSupported) as error:
+            raise ModelLoadError(f"The {name} model could not be loaded ({error}). Reload the page to try again.") from None
+        self.on_model_ready(name, {"read_ms": _ms(read - started), "session_ms": _ms(time.perf_counter() - read)})
+        return session
+
+    # -- the port: one cut ---------------------------------------------------
+    async def cut(self, image, options: CutOptions, progress: Progress, abort: AbortSignal):
+        """A CutResult (a PNG Blob), or for ``output="editor"`` a Cutout with the editor's pixels."""
+        start = time.perf_counter()
+        await self._release_others(options.model)  # before loading: two sessions at once would not fit a phone
+        session_task = self._session(options.model)
+        progress("decode", None)
+        picture = await self._decoder.decode(image)
+        timings = {"decode_ms": _ms(time.perf_counter() - start)}
+        outputs = ["cutout", "colour"] if options.output == "editor" else [options.output]
+        try:
+            if not session_task.done():
+                progress("model", None)
+            session = await session_task
+            abort.check()
+            progress("inference", None)
+            if options.preview and self._manifest[options.model].get("preview"):
+                progress("preview", await self._preview(session, picture))
+                timings["preview_ms"] = _ms(time.perf_counter() - start)
+                abort.check()
+            inference_start = time.perf_counter()
+            data = await self._infer(session, picture.pixels, picture.width, picture.height, outputs, views=options.views)
+            timings["inference_ms"] = _ms(time.perf_counter() - inference_start)
+            abort.check()
+        except BaseException:
+            picture.bitmap.close()
+            raise
+        if options.output == "editor":
+            cutout, colour = (dom.image_data(array, picture.width, picture.height) for array in data)
+            timings["total_ms"] = _ms(time.perf_counter() - start)
+            return Cutout(picture.bitmap, cutout, colour, picture.width, picture.height, timings)
+        picture.bitmap.close()  # the API sends a file; only the editor needs the photo again
+        progress("encode", None)
+        encode_start = time.perf_counter()
+        png = await self._encode(data[0], picture, options.output)
+        end = time.perf_counter()
+        timings["encode_ms"] = _ms(end - encode_start)
+        timings["total_ms"] = _ms(end - start)
+        return CutResult(png, picture.width, picture.height, timings)
+
+    async def _preview(self, session, picture: Picture):
+        """A cut-out of a small copy of the photo, with the model at PREVIEW_SIZE (1/16 of the work)."""
+        scale = min(1.0, PREVIEW_LONG_SIDE / max(picture.width, picture.height))
+        width, height = max(1, round(picture.width * scale)), max(1, round(picture.height * scale))
+        small = await dom.create_bitmap(picture.bitmap, resizeWidth=width, resizeHeight=height, resizeQuality="medium",
+                                        premultiplyAlpha="none")
+        pixels = dom.bitmap_pixels(small, width, height)
+        small.close()
+        (data,) = await self._infer(session, pixels, width, height, ["cutout"], PREVIEW_SIZE)
+        return dom.image_data(data, width, height)
+
+    async def _infer(self, session, pixels, width: int, height: int, outputs: list[str], working_size: int = MODEL_SIZE,
+                     views: int = 1):
+        """Run the pipeline graph; ``outputs`` are its output names (``mask`` means ``alpha``)."""
+        ort = self._ort
+        # A view, not a copy: the proxy worker takes the buffer, we no longer need it.
+        rgba = js.Uint8Array.new(pixels.buffer, pixels.byteOffset, pixels.length)
+        size = js.BigInt64Array.of(js.BigInt(working_size), js.BigInt(working_size))
+        feeds = {
+            "rgba": ort.Tensor.new("uint8", rgba, dom.js_array([height, width, 4])),
+            "size": ort.Tensor.new("int64", size, dom.js_array([2])),
+            "views": ort.Tensor.new("int64", js.BigInt64Array.of(js.BigInt(views)), dom.js_array([1])),
+        }
+        names = ["alpha" if output == "mask" else output for output in outputs]
+        try:
+            results = await session.run(dom.js_object(feeds), dom.js_array(names))
+        except JsException as error:
+            raise InferenceError(f"The model failed on this image ({error}).") from None
+        return [getattr(results, name).data for name in names]
+
+    async def _encode(self, data, picture: Picture, output: str):
+        if output == "mask":
+            return dom.bytes_blob(encode_png(data.to_bytes(), picture.width, picture.height, 1), "image/png")
+        surface = dom.canvas(picture.width, picture.height)
+        dom.context_2d(surface).putImageData(dom.image_data(data, picture.width, picture.height), 0, 0)
+        return await dom.canvas_blob(surface, "image/png")

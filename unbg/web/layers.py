@@ -1,0 +1,154 @@
+"""The full-resolution canvases the editor works on: the photo, the mask and the cut-out.
+
+Brush strokes change the mask; the cut-out is recomposed (colours × mask) only inside the
+rectangle a stroke touched, so painting stays fast on a 12 MP photo. Undo replays the kept
+strokes on the model's mask instead of keeping a full-size copy per stroke.
+"""
+
+from __future__ import annotations
+
+from ..core.brush import stroke_dabs
+from . import dom
+
+SPRITE_SIZE = 256  # one soft-dab image per hardness, scaled to each dab's size
+
+
+class PhotoLayers:
+    """Owns the canvases; the brush paints through it, the exporter reads from it.
+
+    It follows the store's strokes, so undo, redo and reset show on the mask.
+    """
+
+    def __init__(self, store, before_canvas, after_canvas) -> None:
+        self._before = before_canvas
+        self._after = after_canvas
+        self._model_mask = None  # ImageBitmap of the model's mask: what undo replays onto
+        self._mask = None  # OffscreenCanvas: white, with the current alpha
+        self._colour = None  # OffscreenCanvas: the cut-out's colours, opaque
+        self._sprites: dict[float, object] = {}
+        self._applied: tuple = ()  # the strokes the mask shows now
+        self.width = self.height = 0
+        self._unsubscribe = store.subscribe(self._on_state)
+
+    @property
+    def cutout(self):
+        """The cut-out canvas as the person sees it (with the edits)."""
+        return self._after
+
+    def _on_state(self, state: dict) -> None:
+        if self._mask is not None and state["strokes"] != self._applied:
+            self.replay(state["strokes"])
+
+    def show(self, cutout) -> None:
+        """Start editing a new cut-out (a web.engine.Cutout); it is taken apart and let go."""
+        self.width, self.height = cutout.width, cutout.height
+        for surface in (self._before, self._after):
+            surface.width, surface.height = self.width, self.height
+        dom.context_2d(self._before).drawImage(cutout.original, 0, 0)
+        cutout.original.close()  # the before canvas is the photo from now on: 48 MB less at 12 MP
+        # The cut-out's colours: the photo's, with the old background taken out of the soft edge.
+        self._colour = dom.canvas(self.width, self.height)
+        dom.context_2d(self._colour).putImageData(cutout.colour, 0, 0)
+        self._mask = dom.canvas(self.width, self.height)
+        context = dom.context_2d(self._mask)
+        context.putImageData(cutout.pixels, 0, 0)
+        cutout.pixels = cutout.colour = None  # the canvases hold them now; let the pixels go
+        # Keep the alpha, make the colour white: the mask is then independent of the photo.
+        context.globalCompositeOperation = "source-in"
+        context.fillStyle = "#fff"
+        context.fillRect(0, 0, self.width, self.height)
+        context.globalCompositeOperation = "source-over"
+        if self._model_mask is not None:
+            self._model_mask.close()
+        self._model_mask = self._mask.transferToImageBitmap()  # the canvas is blank after this
+        self.replay(())
+
+    # -- painting ------------------------------------------------------------
+    def _sprite(self, hardness: float):
+        key = round(hardness, 2)
+        sprite = self._sprites.get(key)
+        if sprite is None:
+            sprite = dom.canvas(SPRITE_SIZE, SPRITE_SIZE)
+            context = dom.context_2d(sprite)
+            half = SPRITE_SIZE / 2
+            gradient = context.createRadialGradient(half, half, 0, half, half, half)
+            gradient.addColorStop(0, "rgba(255,255,255,1)")
+            gradient.addColorStop(min(key, 0.999), "rgba(255,255,255,1)")
+            gradient.addColorStop(1, "rgba(255,255,255,0)")
+            context.fillStyle = gradient
+            context.fillRect(0, 0, SPRITE_SIZE, SPRITE_SIZE)
+            self._sprites[key] = sprite
+        return sprite
+
+    def _draw_dabs(self, dabs, mode: str, hardness: float) -> None:
+        """Stamp dabs [(x, y, r)] on the mask: erase cuts alpha away, restore adds it back."""
+        context = dom.context_2d(self._mask)
+        context.globalCompositeOperation = "destination-out" if mode == "erase" else "source-over"
+        sprite = self._sprite(hardness)
+        for x, y, r in dabs:
+            context.drawImage(sprite, x - r, y - r, 2 * r, 2 * r)
+        context.globalCompositeOperation = "source-over"
+
+    def paint(self, dabs, mode: str, hardness: float) -> None:
+        """Apply dabs to the mask and recompose the cut-out where they fell."""
+        if not dabs or self._mask is None:
+            return
+        self._draw_dabs(dabs, mode, hardness)
+        self._compose(min(x - r for x, y, r in dabs), min(y - r for x, y, r in dabs),
+                      max(x + r for x, y, r in dabs), max(y + r for x, y, r in dabs))
+
+    def _compose(self, left: float, top: float, right: float, bottom: float) -> None:
+        """Cut-out = colours × mask, inside the given rectangle only."""
+        x0, y0 = max(int(left) - 1, 0), max(int(top) - 1, 0)
+        x1, y1 = min(int(right) + 2, self.width), min(int(bottom) + 2, self.height)
+        if x1 <= x0 or y1 <= y0:
+            return
+        w, h = x1 - x0, y1 - y0
+        context = dom.context_2d(self._after)
+        context.save()
+        context.beginPath()
+        context.rect(x0, y0, w, h)
+        context.clip()  # composite modes below would otherwise clear the rest of the canvas
+        context.globalCompositeOperation = "copy"
+        context.drawImage(self._colour, x0, y0, w, h, x0, y0, w, h)
+        context.globalCompositeOperation = "destination-in"
+        context.drawImage(self._mask, x0, y0, w, h, x0, y0, w, h)
+        context.restore()
+
+    def live_stroke_done(self, stroke) -> None:
+        """The brush painted ``stroke`` already: adding it to the history needs no replay."""
+        self._applied = self._applied + (stroke,)
+
+    def replay(self, strokes: tuple) -> None:
+        """The model's mask plus ``strokes``, from scratch (undo, redo, reset, a dropped stroke)."""
+        if self._mask is None:
+            return
+        context = dom.context_2d(self._mask)
+        context.globalCompositeOperation = "copy"
+        context.drawImage(self._model_mask, 0, 0)
+        context.globalCompositeOperation = "source-over"
+        for stroke in strokes:
+            self._draw_dabs(stroke_dabs(stroke), stroke.mode, stroke.hardness)
+        self._applied = strokes
+        self._compose(0, 0, self.width, self.height)
+
+    def alpha_bytes(self) -> bytes:
+        """The current alpha, one byte a pixel."""
+        rgba = dom.context_2d(self._mask).getImageData(0, 0, self.width, self.height).data.to_bytes()
+        return rgba[3::4]  # a C-level slice: the alpha channel, no Python loop over pixels
+
+    def dispose(self) -> None:
+        self._unsubscribe()
+        if self._model_mask is not None:
+            self._model_mask.close()
+
+
+class PreviewLayer:
+    """The quick low-resolution cut-out, drawn on its own canvas until the full one replaces it."""
+
+    def __init__(self, surface) -> None:
+        self._surface = surface
+
+    def show(self, image) -> None:
+        self._surface.width, self._surface.height = image.width, image.height
+        dom.context_2d(self._surface).putImageData(image, 0, 0)
