@@ -2,12 +2,14 @@
 
 import json
 
+from components.batch_list import BatchList
 from components.best_toggle import BestToggle
 from components.brush_canvas import BrushCanvas
 from components.compare_slider import CompareSlider
 from components.dropzone import Dropzone
 from components.error_banner import ErrorBanner
 from components.model_picker import ModelPicker
+from components.output_options import OutputOptions
 from components.progress import Progress
 from components.result_view import ResultView
 from components.toolbar import Toolbar
@@ -17,6 +19,7 @@ from unbg.core.message_api import MessageApi
 from unbg.web import dom
 from unbg.web.context import page_context
 from unbg.web.engine import BrowserEngine
+from unbg.web.export import export_file
 from unbg.web.layers import PhotoLayers, PreviewLayer
 from unbg.web.message_port import MessagePort
 
@@ -38,16 +41,24 @@ async def start():
     queue = JobQueue(engine, report_bug=lambda job, error: dom.console_error(f"unbg: {job.name}: {error!r}"))
     layers = PhotoLayers(store, dom.find("[data-testid=original-image]"), dom.find("[data-testid=result-image]"))
     preview = PreviewLayer(dom.find("[data-testid=preview]"))
-    service = CutService(store, queue, engine, show_result=layers.show, show_preview=preview.show)
+
+    async def save_edits():
+        """The open item's cut-out with its edits, as the PNG the batch keeps."""
+        options = {**actions.export_options(store.state), "format": "png", "crop": False}
+        return (await export_file(layers, options))[0]
+
+    service = CutService(store, queue, engine, show_result=layers.show, show_preview=preview.show, save_edits=save_edits)
     frame = dom.find("[data-component=compare-slider]")
     components = [
         Dropzone(dom.find("[data-component=dropzone]"), store, service),
         ModelPicker(dom.find("[data-testid=model]"), store, manifest),
         BestToggle(dom.find("[data-testid=best]"), store),
+        OutputOptions(dom.find("[data-component=output-options]"), store),
+        BatchList(dom.find("[data-component=batch]"), store, service, layers),
         Progress(dom.find("[data-component=progress]"), store, on_cancel=service.cancel),
         ErrorBanner(dom.find("[data-component=error]"), store),
         ResultView(dom.find("[data-component=result]"), store),
-        Toolbar(dom.find("[data-component=result]"), store, layers),
+        Toolbar(dom.find("[data-component=result]"), store, layers, service),
         CompareSlider(frame, store),
         BrushCanvas(frame, store, layers),
     ]

@@ -1,8 +1,11 @@
-"""Drop, click to pick, or paste photos. Hovering or dragging over it prewarms the model."""
+"""Drop photos or folders, click to pick, or paste. Hovering or dragging over it prewarms the model."""
 
 from __future__ import annotations
 
+import asyncio
+
 from unbg.web import dom
+from unbg.web.dropped import drop_entries, dropped_images
 
 
 class Dropzone:
@@ -26,8 +29,12 @@ class Dropzone:
         self._root.dataset.busy = "true" if state["page"] == "busy" else "false"
         self._root.classList.toggle("compact", state["result"] is not None)  # the editor needs the room
 
-    def _add(self, files: list) -> None:
-        self._service.add_files(files, [file.name or "pasted image" for file in files])
+    def _add(self, files: list, names: list[str] | None = None) -> None:
+        self._service.add_files(files, names or [file.name or "pasted image" for file in files])
+
+    async def _add_folders(self, entries: list) -> None:
+        found = await dropped_images(entries)
+        self._add([file for file, name in found], [name for file, name in found])
 
     def _on_drag(self, event) -> None:
         event.preventDefault()  # without it the browser opens the file instead of dropping it
@@ -43,7 +50,11 @@ class Dropzone:
     def _on_drop(self, event) -> None:
         event.preventDefault()
         self._root.classList.remove("dragging")
-        self._add(dom.files_of(event.dataTransfer.files))
+        entries = drop_entries(event.dataTransfer)
+        if any(entry.isDirectory for entry in entries):
+            asyncio.ensure_future(self._add_folders(entries))  # a folder's files are read one by one
+        else:
+            self._add(dom.files_of(event.dataTransfer.files))
 
     def _on_key(self, event) -> None:
         if event.key in ("Enter", " ") and event.target == self._root:

@@ -1,4 +1,4 @@
-"""Tools, brush settings, undo/redo, zoom, export choices and the keyboard shortcuts."""
+"""Tools, brush settings, undo/redo, zoom, the download, back to the list, and the keyboard shortcuts."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ ZOOM_STEP = 1.25
 
 
 class Toolbar:
-    def __init__(self, root, store, layers) -> None:
+    def __init__(self, root, store, layers, service) -> None:
         self._root = root
         self._store = store
         self._layers = layers  # web.layers.PhotoLayers: what the download is made from
@@ -24,10 +24,7 @@ class Toolbar:
         self._undo = dom.find("[data-testid=undo]", root)
         self._redo = dom.find("[data-testid=redo]", root)
         self._reset = dom.find("[data-testid=reset]", root)
-        self._format = dom.find("[data-testid=export-format]", root)
-        self._background = dom.find("[data-testid=background]", root)
-        self._crop = dom.find("[data-testid=crop]", root)
-        self._margin = dom.find("[data-testid=crop-margin]", root)
+        self._back = dom.find("[data-testid=editor-back]", root)
         self._download = dom.find("[data-testid=download]", root)
         self._link = dom.find("[data-testid=download-link]", root)
         events = self._events = dom.Disposables()
@@ -41,10 +38,7 @@ class Toolbar:
         events.listen(dom.find("[data-testid=zoom-in]", root), "click", lambda event: actions.zoom_step(store, ZOOM_STEP))
         events.listen(dom.find("[data-testid=zoom-out]", root), "click", lambda event: actions.zoom_step(store, 1 / ZOOM_STEP))
         events.listen(dom.find("[data-testid=zoom-fit]", root), "click", lambda event: actions.zoom_step(store, None))
-        events.listen(self._format, "change", lambda event: actions.set_export_options(store, export_format=self._format.value))
-        events.listen(self._background, "input", lambda event: actions.set_export_options(store, background=self._background.value))
-        events.listen(self._crop, "change", lambda event: actions.set_export_options(store, crop=bool(self._crop.checked)))
-        events.listen(self._margin, "input", lambda event: actions.set_export_options(store, crop_margin=int(self._margin.value or 0)))
+        events.listen(self._back, "click", lambda event: asyncio.ensure_future(service.close_editor()))
         events.listen(self._download, "click", lambda event: asyncio.ensure_future(self._export()))
         events.listen(dom.document(), "keydown", self._on_key)
         events.add(store.subscribe(self._render))
@@ -57,12 +51,9 @@ class Toolbar:
         self._undo.disabled = not state["strokes"]
         self._redo.disabled = not state["redo"]
         self._reset.disabled = not state["strokes"]
-        self._format.value = state["export_format"]
-        self._background.value = state["background"]
-        self._crop.checked = state["crop"]
-        self._margin.disabled = not state["crop"]
+        dom.show(self._back, len(state["items"]) > 1)
         self._download.textContent = f"Download {dict(png='PNG', webp='WebP', jpeg='JPEG', mask='mask')[state['export_format']]}"
-        self._download.disabled = state["page"] == "busy" or state["result"] is None
+        self._download.disabled = state["result"] is None
 
     async def _export(self) -> None:
         """Download the cut-out as the export options say, with the edits."""
@@ -71,11 +62,9 @@ class Toolbar:
             return
         blob, name = await export_file(self._layers, actions.export_options(state))
         dom.revoke_url(self._url)
-        self._url = dom.object_url(blob)
-        self._link.href, self._link.download = self._url, name
+        self._url = dom.save_file(blob, name, self._link)
         self._exports_done += 1
         self._root.dataset.exportsDone = str(self._exports_done)
-        self._link.click()  # the browser saves the file
 
     def _on_key(self, event) -> None:
         if event.target.tagName in ("INPUT", "SELECT", "TEXTAREA") or self._store.get("result") is None:

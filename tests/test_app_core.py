@@ -57,13 +57,13 @@ def test_page_jobs_count_every_outcome_and_a_new_job_clears_the_error():
     store = actions.create_store()
     actions.job_started(store, 1, "a.jpg")
     assert (store.get("page"), store.get("running_job"), store.get("stage")) == ("busy", 1, "decode")
-    actions.job_failed(store, "bad")
+    actions.job_ended(store, 1, error="bad")
     assert (store.get("page"), store.get("error"), store.get("jobs_done")) == ("error", "bad", 1)
     actions.job_started(store, 2, "b.jpg")
     assert store.get("error") is None
-    actions.job_cancelled(store, was_running=False)  # a queued job: the running one goes on
-    assert (store.get("page"), store.get("jobs_done")) == ("busy", 2)
-    actions.job_cancelled(store, was_running=True)
+    actions.job_ended(store, 1)  # an earlier job's late news leaves the running one alone
+    assert (store.get("page"), store.get("running_job"), store.get("jobs_done")) == ("busy", 2, 2)
+    actions.job_ended(store, 2)
     assert (store.get("page"), store.get("running_job"), store.get("jobs_done")) == ("ready", None, 3)
 
 

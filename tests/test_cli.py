@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -70,12 +73,26 @@ def test_fast_model(photos, tmp_path):
     assert alpha[inside].min() > 200 and alpha[outside].max() < 30
 
 
-def test_same_output_name_twice(photos, tmp_path, capsys):
+def test_same_stem_twice_gets_two_names(photos, tmp_path):
     draw_subject(WIDTH, HEIGHT).save(photos / "egg.webp")
     out = tmp_path / "out"
-    assert main(["cut", str(photos / "egg.jpg"), str(photos / "egg.webp"), "-o", str(out), "--model", "fast"]) == 1
-    assert [p.name for p in out.iterdir()] == ["egg-nobg.png"]
-    assert "egg.webp: skipped: egg-nobg.png was already written from" in capsys.readouterr().err
+    assert main(["cut", str(photos / "egg.jpg"), str(photos / "egg.webp"), "-o", str(out), "--model", "fast"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["egg-nobg-2.png", "egg-nobg.png"]
+
+
+def test_zip_of_a_folder_with_a_bad_file(photos, tmp_path, capsys):
+    (photos / "broken.jpg").write_bytes(b"this is not a JPEG")
+    archive = tmp_path / "cut outs.zip"
+    assert main(["cut", str(photos), "--zip", str(archive)]) == 1  # no -o: only the ZIP
+    with zipfile.ZipFile(archive) as opened:
+        assert opened.testzip() is None
+        infos = opened.infolist()
+        assert [info.filename for info in infos] == ["egg-nobg.png", "tall-nobg.png"]
+        assert {info.compress_type for info in infos} == {zipfile.ZIP_STORED}
+        for info, size in zip(infos, [(WIDTH, HEIGHT), (HEIGHT, WIDTH)]):
+            with Image.open(io.BytesIO(opened.read(info))) as result:
+                assert result.mode == "RGBA" and result.size == size
+    assert "broken.jpg: This file is not an image" in capsys.readouterr().err
 
 
 def test_missing_input(tmp_path, capsys):
@@ -100,7 +117,7 @@ def test_missing_model(photos, tmp_path, monkeypatch, capsys):
 
 @pytest.mark.parametrize(
     "argv",
-    [[], ["cut"], ["cut", "x.jpg"], ["cut", "x.jpg", "-o", "out", "--model", "huge"], ["paint", "x.jpg"]],
+    [[], ["cut"], ["cut", "x.jpg"], ["cut", "x.jpg", "-o", "out", "--model", "huge"], ["paint", "x.jpg"]],  # x.jpg: nowhere to go
 )
 def test_usage_errors_exit_2(argv, capsys):
     with pytest.raises(SystemExit) as exit_info:

@@ -32,6 +32,18 @@ def test_jobs_run_one_at_a_time_in_the_order_submitted():
     run(scenario())
 
 
+def test_a_job_submitted_first_goes_before_the_waiting_ones():
+    async def scenario():
+        engine = FakeEngine()
+        queue = JobQueue(engine)
+        jobs = [queue.submit(name, CutOptions(), source="page", name=name) for name in ("a", "b")]
+        urgent = queue.submit("now", CutOptions(), source="page", name="now", first=True)
+        await asyncio.gather(urgent.outcome(), *(job.outcome() for job in jobs))
+        assert engine.started == ["now", "a", "b"]
+
+    run(scenario())
+
+
 def test_progress_reaches_the_job_that_asked():
     async def scenario():
         stages = []

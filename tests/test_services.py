@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from types import SimpleNamespace
 
 from tests.fake_engine import FakeEngine
@@ -19,7 +18,10 @@ class EditorEngine(FakeEngine):
         result = await super().cut(image, options, progress, abort)
         if options.preview:
             progress("preview", f"preview of {image}")
-        return SimpleNamespace(width=result.width, height=result.height, timings=result.timings, options=options)
+        if options.output != "editor":
+            return result
+        return SimpleNamespace(width=result.width, height=result.height, timings=result.timings, options=options,
+                               thumbnail=f"thumb of {image}")
 
 
 def page(engine=None):
@@ -27,22 +29,93 @@ def page(engine=None):
     store = actions.create_store()
     queue = JobQueue(engine)
     shown, previews = [], []
-    service = CutService(store, queue, engine, show_result=shown.append, show_preview=previews.append)
+
+    async def save_edits():
+        return f"edited png of {store.get('job_name')} with {len(store.get('strokes'))} strokes"
+
+    service = CutService(store, queue, engine, show_result=shown.append, show_preview=previews.append,
+                         save_edits=save_edits)
     return store, queue, service, engine, shown, previews
 
 
-def test_photos_from_the_page_are_cut_with_the_page_settings_and_shown():
+def test_a_photo_added_alone_opens_in_the_editor_with_a_preview():
     async def scenario():
         store, queue, service, engine, shown, previews = page()
         actions.choose_best(store, True)
-        jobs = service.add_files(["a", "b"], ["a.jpg", "b.jpg"])
+        (item,) = service.add_files(["a"], ["a.jpg"])
         assert engine.prewarmed == ["fast"]  # the model starts loading with the first photo
-        await asyncio.gather(*(job.outcome() for job in jobs))
-        assert [pixels.options for pixels in shown] == [CutOptions("fast", 2, "editor", preview=True)] * 2
-        assert previews == ["preview of a", "preview of b"]
-        assert (store.get("jobs_done"), store.get("previews_shown"), store.get("page")) == (2, 2, "ready")
-        assert store.get("result") == {"job": 2, "name": "b.jpg", "model": "fast", "views": 2, "width": 4,
+        await item.job.outcome()
+        await settle()
+        assert [pixels.options for pixels in shown] == [CutOptions("fast", 2, "editor", preview=True, thumbnail=96)]
+        assert previews == ["preview of a"]
+        assert (store.get("jobs_done"), store.get("previews_shown"), store.get("page")) == (1, 1, "ready")
+        assert store.get("result") == {"item": 1, "name": "a.jpg", "model": "fast", "views": 2, "width": 4,
                                        "height": 3, "timings": {"total_ms": 1}}
+        assert store.get("items") == ({"id": 1, "name": "a.jpg", "status": "done", "error": None,
+                                       "thumbnail": "thumb of a", "edited": False, "width": 4, "height": 3},)
+
+    run(scenario())
+
+
+def test_photos_added_together_are_a_batch_of_pngs_and_none_opens():
+    async def scenario():
+        store, queue, service, engine, shown, previews = page()
+        items = service.add_files(["a", "bad", "c"], ["a.jpg", "bad.jpg", "c.jpg"])
+        assert [row["status"] for row in store.get("items")] == ["queued"] * 3
+        for item in items:
+            await item.job.outcome()
+        assert shown == [] and previews == [] and store.get("result") is None
+        assert [row["status"] for row in store.get("items")] == ["done", "failed", "done"]
+        assert store.get("items")[1]["error"] == "not an image"
+        assert [item.png for item in items] == ["png of a", None, "png of c"]
+        assert (store.get("jobs_done"), store.get("page")) == (3, "ready")
+
+    run(scenario())
+
+
+def test_retry_remove_and_cancel_the_rest():
+    async def scenario():
+        store, queue, service, engine, shown, previews = page()
+        bad, slow, *waiting = service.add_files(["bad", "gate", "w1", "w2"], ["bad.jpg", "slow.jpg", "w1.jpg", "w2.jpg"])
+        await bad.job.outcome()
+        await settle()
+        assert service.cancel_rest() == 2  # the running one stops, the waiting ones go
+        await slow.job.outcome()
+        rows = {row["name"]: row for row in store.get("items")}
+        assert set(rows) == {"bad.jpg", "slow.jpg"} and rows["slow.jpg"]["status"] == "cancelled"
+        engine.release()
+        service.retry(bad.id)
+        await bad.job.outcome()
+        assert bad.status == "failed" and bad.error == "not an image"  # the same reason again
+        service.retry(slow.id)
+        await slow.job.outcome()
+        assert slow.status == "done"
+        service.remove(bad.id)
+        assert [row["name"] for row in store.get("items")] == ["slow.jpg"]
+        assert engine.started.count("w1") == 0
+
+    run(scenario())
+
+
+def test_an_item_opened_in_the_editor_keeps_its_edits_when_the_editor_closes():
+    async def scenario():
+        store, queue, service, engine, shown, previews = page()
+        first, second = service.add_files(["a", "b"], ["a.jpg", "b.jpg"])
+        await second.job.outcome()
+        service.open(second.id)
+        assert store.get("items")[1]["status"] == "done"  # cut again for the editor, still done meanwhile
+        await second.job.outcome()
+        await settle()
+        assert store.get("open_item") == second.id and len(shown) == 1
+        actions.stroke_finished(store, "a stroke")
+        await service.close_editor()
+        assert store.get("open_item") is None and store.get("result") is None
+        assert second.png == "edited png of b.jpg with 1 strokes" and first.png == "png of a"
+        assert store.get("items")[1]["edited"] is True
+        service.open(second.id)
+        await second.job.outcome()
+        await settle()
+        assert store.get("strokes") == ("a stroke",)  # reopened with its edits, still undoable
 
     run(scenario())
 
@@ -50,7 +123,8 @@ def test_photos_from_the_page_are_cut_with_the_page_settings_and_shown():
 def test_cancel_stops_the_running_page_job_and_nothing_of_it_is_shown():
     async def scenario():
         store, queue, service, engine, shown, previews = page()
-        (job,) = service.add_files(["gate"], ["slow.jpg"])
+        (item,) = service.add_files(["gate"], ["slow.jpg"])
+        job = item.job
         await settle()
         assert store.get("running_job") == job.id and store.get("page") == "busy"
         service.cancel()
@@ -77,7 +151,7 @@ def test_api_jobs_share_the_queue_and_leave_the_page_alone():
         store, queue, service, engine, shown, previews = page(FakeEngine())
         replies = []
         api = MessageApi(queue)
-        page_job = service.add_files(["gate"], ["page.jpg"])[0]
+        page_job = service.add_files(["gate"], ["page.jpg"])[0].job
         api.handle({"id": "j1", "image": "ok", "options": {"output": "mask"}}, replies.append)
         await settle()
         assert engine.started == ["gate"]  # the API job waits for the page's

@@ -40,24 +40,32 @@ def preview_shown(store: Store) -> None:
     store.set(preview=True, previews_shown=store.get("previews_shown") + 1)
 
 
-def job_cancelled(store: Store, was_running: bool) -> None:
-    """A page job was cancelled; one that never started leaves the page as it is."""
-    if was_running:
-        store.set(page="ready", stage=None, running_job=None, preview=False, jobs_done=store.get("jobs_done") + 1)
-    else:
+def job_ended(store: Store, job_id: int, error: str | None = None) -> None:
+    """A page job finished, well or not; the page is ready again unless the next one has started."""
+    with store.batch():
+        if store.get("running_job") == job_id:
+            store.set(page="error" if error else "ready", stage=None, running_job=None, preview=False)
+        if error:
+            store.set(error=error)
         store.set(jobs_done=store.get("jobs_done") + 1)
 
 
-def job_done(store: Store, result: dict) -> None:
-    """A new cut-out: its edits and view start fresh (fitted to the frame once it is laid out)."""
+def job_done(store: Store, result: dict, strokes: tuple = ()) -> None:
+    """A new cut-out in the editor: its view starts fresh (fitted to the frame once it is laid out),
+    its edits are the item's own (none for a new photo)."""
     with store.batch():
-        store.set(page="ready", stage=None, running_job=None, preview=False, result=result, strokes=(), redo=(),
-                  view=None, fitted=True, split=0.5, jobs_done=store.get("jobs_done") + 1)
+        store.set(result=result, open_item=result.get("item"), strokes=strokes, redo=(), view=None, fitted=True,
+                  split=0.5, job_name=result["name"])
         _refit(store)
 
 
-def job_failed(store: Store, message: str) -> None:
-    store.set(page="error", stage=None, running_job=None, preview=False, error=message, jobs_done=store.get("jobs_done") + 1)
+def editor_closed(store: Store) -> None:
+    """Back to the batch list."""
+    store.set(result=None, open_item=None, strokes=(), redo=(), view=None, tool="compare")
+
+
+def items_changed(store: Store, rows: tuple) -> None:
+    store.set(items=rows)
 
 
 def model_progress(store: Store, fraction: float | None) -> None:

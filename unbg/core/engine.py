@@ -22,6 +22,7 @@ class CutOptions:
     views: int = 1  # 1, or BEST_VIEWS for best edges
     output: str = "cutout"
     preview: bool = False
+    thumbnail: int = 0  # the long side of a small picture of the cut-out to make too, in px; 0: none
 
     def __post_init__(self) -> None:
         if self.model not in MODELS:
@@ -38,6 +39,7 @@ class CutResult:
     width: int
     height: int
     timings: dict = field(default_factory=dict)
+    thumbnail: str | None = None  # a URL of the small picture CutOptions.thumbnail asked for
 
 
 class AbortSignal:

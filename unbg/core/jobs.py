@@ -75,11 +75,12 @@ class JobQueue:
         return tuple(self._waiting)
 
     def submit(self, image: Any, options: CutOptions, *, source: str, name: str,
-               progress: Progress | None = None) -> Job:
-        """Queue a cut; it starts when every job before it has finished."""
+               progress: Progress | None = None, first: bool = False) -> Job:
+        """Queue a cut; it starts when every job before it has finished (``first``: it goes
+        before the waiting ones, e.g. a photo someone wants to edit now)."""
         job = Job(self._next_id, source, name, image, options, progress or _no_progress)
         self._next_id += 1
-        self._waiting.append(job)
+        self._waiting.insert(0 if first else len(self._waiting), job)
         self._changed(job)
         if not self._draining:
             self._draining = True

@@ -14,3 +14,19 @@ def output_name(original: str, kind: str = "png") -> str:
     stem = stem.strip() or "image"
     suffix = "mask" if kind == "mask" else "nobg"
     return f"{stem}-{suffix}.{EXTENSIONS[kind]}"
+
+
+def unique_names(originals: list[str], kind: str = "png") -> list[str]:
+    """Output names for several photos, none twice: the second ``egg-nobg.png`` is ``egg-nobg-2.png``."""
+    taken: set[str] = set()
+    names = []
+    for original in originals:
+        name = output_name(original, kind)
+        stem, _, extension = name.rpartition(".")
+        count = 1
+        while name.lower() in taken:  # case-insensitive: two names differing in case clash on most disks
+            count += 1
+            name = f"{stem}-{count}.{extension}"
+        taken.add(name.lower())
+        names.append(name)
+    return names

@@ -29,6 +29,8 @@ def initial_state() -> dict:
         "result": None,  # dict(job, name, model, views, width, height, timings) of the last cut-out
         "error": None,  # a message a person can act on
         "jobs_done": 0,  # finished page jobs, successful or not: what tests wait on
+        "items": (),  # the batch list: a dict per photo (id, name, status, error, thumbnail, width, height, edited)
+        "open_item": None,  # the id of the item in the editor
         # The editor
         "tool": "compare",  # compare | erase | restore
         "brush_size": 40,  # diameter in screen pixels: the brush looks the same at any zoom

@@ -177,12 +177,45 @@ def bench_painting(page: AppPage, moves: int = 150) -> None:
           + (f", longest {max(long_tasks):.0f} ms" if long_tasks else ""))
 
 
+def bench_batch(page: AppPage, photos: list[tuple[str, bytes]], workdir: Path, memory: "PeakRss", count: int) -> None:
+    """A batch of ``count`` photos through the page (the big ones among them): seconds per photo,
+    peak renderer memory through item 10 and through the last, then the ZIP's time and peak."""
+    folder = workdir / "batch"
+    folder.mkdir()
+    paths = []
+    for index in range(count):
+        label, data = photos[index % len(photos)]
+        path = folder / f"photo-{index:02d}.{'heic' if data[4:8] == b'ftyp' else 'jpg'}"
+        path.write_bytes(data)
+        paths.append(path)
+    page.open()
+    memory.take()
+    started = time.perf_counter()
+    page.add_files(paths)
+    finished = lambda: sum(row["status"] in ("done", "failed") for row in page.batch_items())
+    page.wait_for(lambda d: finished() >= min(10, count), 3600)
+    through_10 = memory.take()
+    page.wait_for(lambda d: finished() == count, 3600)
+    seconds = time.perf_counter() - started
+    through_all = max(through_10, memory.take())
+    failed = sum(row["status"] == "failed" for row in page.batch_items())
+    print(f"\n== batch of {count} photos ({', '.join(sorted({label for label, _ in photos}))}): "
+          f"{seconds:.0f} s, {seconds / count:.1f} s per photo, {failed} failed")
+    print(f"peak renderer RSS through item 10: {through_10 / 2**20:.0f} MB, through item {count}: "
+          f"{through_all / 2**20:.0f} MB (growth {100 * (through_all / through_10 - 1):+.1f}%, target <= 5%)")
+    started = time.perf_counter()
+    archive = page.download_zip(workdir / "downloads")
+    print(f"Download all: a {len(archive) / 2**20:.0f} MB ZIP in {time.perf_counter() - started:.2f} s, "
+          f"peak renderer RSS meanwhile {memory.take() / 2**20:.0f} MB")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Native engine and browser side by side.")
     parser.add_argument("--models", default="quality,fast,fast+best",
                         help="comma-separated; +best runs that model with best edges (two views)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-eval", action="store_true", help=f"skip the quality measurement on {EVAL}")
+    parser.add_argument("--batch", type=int, default=50, metavar="N", help="photos in the page's batch run (0: none)")
     args = parser.parse_args(argv)
 
     workdir = Path(tempfile.mkdtemp(prefix="unbg-bench-"))
@@ -237,6 +270,8 @@ def main(argv: list[str] | None = None) -> None:
             bench_warm_start(page, photos[0][1], models)
         bench_page(page, photos + phone_jpeg(photos), workdir, memory)
         bench_painting(page)
+        if args.batch:
+            bench_batch(page, photos + phone_jpeg(photos), workdir, memory, args.batch)
     finally:
         memory.stop()
         chromium.quit()

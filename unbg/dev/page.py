@@ -16,49 +16,11 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from ..core.models import DEFAULT_MODEL, MODEL_CACHE
+from .page_scripts import BASE64_OF, BATCH_ROWS, FETCH_URL, LONG_TASKS, POST_CUT
 
 KEY_NAMES = {"Home": "HOME", "End": "END", "ArrowRight": "ARROW_RIGHT", "ArrowLeft": "ARROW_LEFT"}
 READY_TIMEOUT = 60
 JOB_TIMEOUT = 240  # the first job downloads the model and compiles it
-
-# Send one `unbg:cut` message to the page and resolve with its final reply; the PNG comes back base64.
-POST_CUT = """
-const [bytesB64, options, done] = arguments;
-const id = 'job-' + Math.random().toString(36).slice(2);
-const image = bytesB64 === null ? null : new Blob([Uint8Array.from(atob(bytesB64), c => c.charCodeAt(0))]);
-const progress = [];
-window.addEventListener('message', async function onMessage(event) {
-  const data = event.data;
-  if (!data || data.id !== id) return;
-  if (data.type === 'unbg:progress') { progress.push(data.stage); return; }
-  if (data.type !== 'unbg:result' && data.type !== 'unbg:error') return;
-  window.removeEventListener('message', onMessage);
-  const reply = {type: data.type, code: data.code, message: data.message, width: data.width, height: data.height,
-                 timings: data.timings, progress, blobType: data.blob ? data.blob.type : null, png: null};
-  if (data.blob) reply.png = await base64Of(await data.blob.arrayBuffer());
-  done(reply);
-});
-window.postMessage({type: 'unbg:cut', id, image, options}, location.origin);
-"""
-
-FETCH_URL = """
-const [url, done] = arguments;
-fetch(url).then(r => r.arrayBuffer()).then(base64Of).then(done);
-"""
-
-BASE64_OF = """
-async function base64Of(buffer) {
-  let binary = ''; const bytes = new Uint8Array(buffer);
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-"""
-
-LONG_TASKS = """
-window.unbgLongTasks = [];
-new PerformanceObserver(list => window.unbgLongTasks.push(...list.getEntries().map(e => e.duration)))
-  .observe({type: 'longtask'});
-"""
 
 
 class AppPage:
@@ -117,6 +79,10 @@ class AppPage:
         self.find("file-input").send_keys(str(Path(path).resolve()))
         return before
 
+    def add_files(self, paths: list[Path]) -> None:
+        """Pick several files at once (a batch), without waiting."""
+        self.find("file-input").send_keys("\n".join(str(Path(path).resolve()) for path in paths))
+
     def pick(self, path: Path) -> None:
         """Pick a file and wait until its job finished (successfully or not)."""
         before = self.add_file(path)
@@ -155,6 +121,49 @@ class AppPage:
             reply["png"] = base64.b64decode(reply["png"])
         return reply
 
+    # -- the batch list ---------------------------------------------------
+    def batch_items(self) -> list[dict]:
+        """Each photo of the batch list: name, status, error (the reason, for a failed one)."""
+        return self.script(BATCH_ROWS)
+
+    def wait_for_batch(self, count: int, timeout: float = JOB_TIMEOUT) -> list[dict]:
+        """Wait until the list holds ``count`` photos and none is waiting or being cut."""
+        def settled(driver):
+            rows = self.batch_items()
+            return rows if len(rows) == count and all(row["status"] not in ("queued", "running") for row in rows) else False
+        return self.wait_for(settled, timeout)
+
+    def batch_action(self, name: str, action: str) -> None:
+        """Press an item's button: open, download, retry or remove."""
+        self.driver.find_element(
+            By.CSS_SELECTOR, f"[data-testid=batch-item][data-name='{name}'] [data-testid=batch-{action}]").click()
+
+    def cancel_rest(self) -> None:
+        self.find("batch-cancel").click()
+
+    def back_to_list(self) -> None:
+        self.find("editor-back").click()
+        self.wait_for(lambda d: self.component("result").get_attribute("hidden") is not None, 60)
+
+    def _saved(self, press, folder: Path, name: str) -> bytes:
+        """``press()`` makes the browser save ``name``: into ``folder`` (set through CDP); its bytes."""
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / name
+        if target.exists():
+            target.unlink()
+        self.driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
+        press()
+        self.wait_for(lambda d: target.exists() and not (folder / f"{name}.crdownload").exists(), 120)
+        return target.read_bytes()
+
+    def download_zip(self, folder: Path, name: str = "unbg-cut-outs.zip") -> bytes:
+        """Press Download all: the ZIP's bytes."""
+        return self._saved(lambda: self.find("download-zip").click(), folder, name)
+
+    def download_item(self, photo: str, folder: Path, name: str) -> bytes:
+        """Press one item's Download: the file's bytes."""
+        return self._saved(lambda: self.batch_action(photo, "download"), folder, name)
+
     # -- the editor, after a cut-out --------------------------------------
     def tool(self, name: str) -> None:
         self.find(f"tool-{name}").click()
@@ -172,6 +181,10 @@ class AppPage:
 
     def undo_by_keyboard(self) -> None:
         self.press(Keys.CONTROL, "z")
+
+    def show_frame(self) -> None:
+        """Scroll the editor's frame into the middle of the window, as a person would before painting."""
+        self.script("arguments[0].scrollIntoView({block: 'center'})", self.find("frame"))
 
     def canvas_rect(self) -> dict:
         return self.script("return arguments[0].getBoundingClientRect().toJSON()", self.find("result-image"))
@@ -199,10 +212,12 @@ class AppPage:
 
     def mouse_stroke(self, points) -> None:
         """Drag the mouse through photo points."""
+        self.show_frame()
         self.mouse_drag_on_screen([self.to_screen(x, y) for x, y in points])
 
     def touch_stroke(self, points, radius: float = 8) -> None:
         """One finger through photo points (Chrome DevTools touch events)."""
+        self.show_frame()
         screen = [self.to_screen(x, y) for x, y in points]
         touch = lambda x, y: [{"x": x, "y": y, "radiusX": radius, "radiusY": radius, "force": 1, "id": 1}]
         self.driver.execute_cdp_cmd("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": touch(*screen[0])})
@@ -225,9 +240,12 @@ class AppPage:
     def zoom(self) -> float:
         return float(self.find("frame").get_attribute("data-zoom"))
 
+    def choose_output(self, fmt: str) -> None:
+        Select(self.find("export-format")).select_by_value(fmt)
+
     def export(self, fmt: str = "png", background: str | None = None, crop: bool = False, margin: int = 5) -> tuple[str, bytes]:
         """Choose export options, press Download, return the file name and bytes."""
-        Select(self.find("export-format")).select_by_value(fmt)
+        self.choose_output(fmt)
         if background is not None:
             self.set_range("background", background)
         if self.find("crop").is_selected() != crop:

@@ -1,6 +1,6 @@
 """The command line.
 
-``python -m unbg cut IN... -o OUT_DIR [--model quality|fast] [--mask]``
+``python -m unbg cut IN... [-o OUT_DIR] [--zip FILE.zip] [--model quality|fast] [--mask] [--best]``
 ``python -m unbg eval DATA_DIR [--model quality|fast] [--limit N]``
 """
 
@@ -13,7 +13,9 @@ from pathlib import Path
 
 from ..core.errors import BadInput, InferenceError, ModelLoadError
 from ..core.models import DEFAULT_MODEL, MODELS, view_count
-from ..core.naming import output_name
+from ..core.naming import unique_names
+from ..core.progress import time_left, time_left_label
+from ..core.zip_writer import Entry, zip_parts
 
 BAR_WIDTH = 30
 
@@ -26,10 +28,15 @@ class Progress:
         self.stream = stream or sys.stderr
         self.live = self.stream.isatty()
         self.bar_drawn = False
+        self.started_at = time.monotonic()
+
+    def _left(self, done: int) -> str:
+        left = time_left_label(time_left(done, self.total, time.monotonic() - self.started_at))
+        return f" ({left})" if left else ""
 
     def _bar(self, done: int, label: str) -> None:
         filled = BAR_WIDTH * done // self.total
-        self.stream.write(f"\r[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {done}/{self.total} {label}\x1b[K")
+        self.stream.write(f"\r[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {done}/{self.total}{self._left(done)} {label}\x1b[K")
         self.stream.flush()
         self.bar_drawn = True
 
@@ -50,7 +57,7 @@ class Progress:
         if self.live:
             self._bar(index, source)
         elif target:
-            print(f"[{index}/{self.total}] {source} → {target} ({seconds:.1f} s)", file=self.stream)
+            print(f"[{index}/{self.total}] {source} → {target} ({seconds:.1f} s){self._left(index)}", file=self.stream)
 
     def error(self, message: str) -> None:
         """Print ``unbg: message`` on a line of its own, above the bar."""
@@ -83,7 +90,8 @@ def list_inputs(paths: list[str]) -> tuple[list[Path], list[str]]:
 def add_cut_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``unbg cut``."""
     parser.add_argument("inputs", nargs="+", metavar="IN", help="image files or folders of images")
-    parser.add_argument("-o", "--output", required=True, metavar="OUT_DIR", help="folder for the results (created if missing)")
+    parser.add_argument("-o", "--output", metavar="OUT_DIR", help="folder for the results (created if missing)")
+    parser.add_argument("--zip", metavar="ZIP", help="also (or only) write every result into one ZIP, same names")
     parser.add_argument("--model", choices=list(MODELS), default=DEFAULT_MODEL, help=f"{' or '.join(MODELS)} (default {DEFAULT_MODEL})")
     parser.add_argument("--mask", action="store_true", help="write a grayscale mask (white = subject) instead of the cut-out")
     add_best_argument(parser)
@@ -103,36 +111,35 @@ def run_cut(args: argparse.Namespace) -> int:
     if not files and not missing:
         print("unbg: no files to cut out in " + ", ".join(args.inputs), file=sys.stderr)
         return 1
-    out_dir = Path(args.output)
+    out_dir = Path(args.output) if args.output else None
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        if out_dir:
+            out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         print(f"unbg: {out_dir}: cannot create the output folder: {exc.strerror}", file=sys.stderr)
         return 1
 
     engine = NativeEngine(args.model, views=view_count(args.best))
-    kind = "mask" if args.mask else "png"
+    targets = unique_names([source.name for source in files], "mask" if args.mask else "png")
     progress = Progress(len(files))
-    written: dict[str, Path] = {}  # output name → the input it came from
+    results: list[tuple[str, bytes]] = []  # what the ZIP holds, in order
     failures = len(missing)
     try:
-        for index, source in enumerate(files, 1):
+        for index, (source, target) in enumerate(zip(files, targets), 1):
             progress.started(index, str(source))
-            target = output_name(source.name, kind)
             began = time.monotonic()
             problem = None
-            if target in written:
-                problem = f"skipped: {target} was already written from {written[target]}"
-            else:
-                try:
-                    rgba = decode_image(source.read_bytes(), source.name)
-                    pixels = engine.alpha(rgba) if args.mask else engine.cutout(rgba)
-                    (out_dir / target).write_bytes(encode_png(pixels))
-                    written[target] = source
-                except (BadInput, InferenceError) as exc:
-                    problem = str(exc)
-                except OSError as exc:
-                    problem = exc.strerror or str(exc)
+            try:
+                rgba = decode_image(source.read_bytes(), source.name)
+                png = encode_png(engine.alpha(rgba) if args.mask else engine.cutout(rgba))
+                if out_dir:
+                    (out_dir / target).write_bytes(png)
+                if args.zip:
+                    results.append((target, png))
+            except (BadInput, InferenceError) as exc:
+                problem = str(exc)
+            except OSError as exc:
+                problem = exc.strerror or str(exc)
             if problem:
                 failures += 1
                 progress.error(f"{source}: {problem}")
@@ -146,7 +153,24 @@ def run_cut(args: argparse.Namespace) -> int:
         return 130
     finally:
         progress.close()
+    if args.zip and not write_zip(Path(args.zip), results):
+        return 1
     return 1 if failures else 0
+
+
+def write_zip(path: Path, files: list[tuple[str, bytes]]) -> bool:
+    """One ZIP of ``files`` (name, bytes), stored as they are; False (and a message) if it cannot be written."""
+    import zlib
+
+    entries = [Entry(name, len(data), zlib.crc32(data)) for name, data in files]
+    try:
+        with open(path, "wb") as out:
+            for part in zip_parts(entries):
+                out.write(files[part][1] if isinstance(part, int) else part)
+    except (OSError, ValueError) as exc:
+        print(f"unbg: {path}: cannot write the ZIP: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+        return False
+    return True
 
 
 def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
@@ -184,5 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: sys.argv[1:]) and return the exit code."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "cut" and not (args.output or args.zip):
+        parser.error("say where the results go: -o OUT_DIR, --zip FILE.zip, or both")
     return args.run(args)

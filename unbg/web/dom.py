@@ -178,3 +178,37 @@ def object_url(blob) -> str:
 def revoke_url(url: str | None) -> None:
     if url:
         js.URL.revokeObjectURL(url)
+
+
+def blob_of_parts(parts: list, mime: str):
+    """One Blob of bytes and Blobs, in order; the Blobs are referenced, not copied."""
+    return js.Blob.new(to_js([to_js(part) if isinstance(part, bytes) else part for part in parts]),
+                       js_object({"type": mime}))
+
+
+def create(tag: str, parent=None, text: str | None = None, **attributes: str):
+    """A new element with ``attributes`` (``data_status`` becomes ``data-status``), appended to ``parent``."""
+    element = js.document.createElement(tag)
+    for name, value in attributes.items():
+        element.setAttribute(name.replace("_", "-"), value)
+    if text is not None:
+        element.textContent = text
+    if parent is not None:
+        parent.appendChild(element)
+    return element
+
+
+def now_ms() -> float:
+    return js.performance.now()
+
+
+def save_file(blob, name: str, link) -> str:
+    """Have the browser save ``blob`` as ``name`` through the hidden ``link``; returns its object URL."""
+    url = object_url(blob)
+    link.href, link.download = url, name
+    link.click()
+    return url
+
+
+def console_warn(message: str) -> None:
+    js.console.warn(message)

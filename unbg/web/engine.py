@@ -37,6 +37,7 @@ class Cutout:
     width: int
     height: int
     timings: dict = field(default_factory=dict)
+    thumbnail: str | None = None  # a URL of a small picture of the cut-out, if one was asked for
 
 
 def _ms(seconds: float) -> int:
@@ -132,18 +133,21 @@ class BrowserEngine:
         except BaseException:
             picture.bitmap.close()
             raise
+        # The cut-out's pixels (a mask is one byte a pixel: no picture of it).
+        pixels = dom.image_data(data[0], picture.width, picture.height) if options.output != "mask" else None
+        thumbnail = await self._thumbnail(pixels, options.thumbnail) if pixels is not None else None
         if options.output == "editor":
-            cutout, colour = (dom.image_data(array, picture.width, picture.height) for array in data)
+            colour = dom.image_data(data[1], picture.width, picture.height)
             timings["total_ms"] = _ms(time.perf_counter() - start)
-            return Cutout(picture.bitmap, cutout, colour, picture.width, picture.height, timings)
-        picture.bitmap.close()  # the API sends a file; only the editor needs the photo again
+            return Cutout(picture.bitmap, pixels, colour, picture.width, picture.height, timings, thumbnail)
+        picture.bitmap.close()  # a file is all that is sent or kept; only the editor needs the photo again
         progress("encode", None)
         encode_start = time.perf_counter()
-        png = await self._encode(data[0], picture, options.output)
+        png = await self._encode(data[0], pixels, picture)
         end = time.perf_counter()
         timings["encode_ms"] = _ms(end - encode_start)
         timings["total_ms"] = _ms(end - start)
-        return CutResult(png, picture.width, picture.height, timings)
+        return CutResult(png, picture.width, picture.height, timings, thumbnail)
 
     async def _preview(self, session, picture: Picture):
         """A cut-out of a small copy of the photo, with the model at PREVIEW_SIZE (1/16 of the work)."""
@@ -175,9 +179,22 @@ class BrowserEngine:
             raise InferenceError(f"The model failed on this image ({error}).") from None
         return [getattr(results, name).data for name in names]
 
-    async def _encode(self, data, picture: Picture, output: str):
-        if output == "mask":
+    async def _thumbnail(self, pixels, long_side: int) -> str | None:
+        """A small PNG of the cut-out, as an object URL (the batch list shows it)."""
+        if not long_side:
+            return None
+        scale = min(1.0, long_side / max(pixels.width, pixels.height))
+        width, height = max(1, round(pixels.width * scale)), max(1, round(pixels.height * scale))
+        small = await dom.create_bitmap(pixels, resizeWidth=width, resizeHeight=height, resizeQuality="medium")
+        surface = dom.canvas(width, height)
+        dom.context_2d(surface).drawImage(small, 0, 0)
+        small.close()
+        return dom.object_url(await dom.canvas_blob(surface, "image/png"))
+
+    async def _encode(self, data, pixels, picture: Picture):
+        """A PNG: of the cut-out's ``pixels``, or without them of the mask ``data``."""
+        if pixels is None:
             return dom.bytes_blob(encode_png(data.to_bytes(), picture.width, picture.height, 1), "image/png")
-        surface = dom.canvas(picture.width, picture.height)
-        dom.context_2d(surface).putImageData(dom.image_data(data, picture.width, picture.height), 0, 0)
+        surface = dom.canvas(pixels.width, pixels.height)
+        dom.context_2d(surface).putImageData(pixels, 0, 0)
         return await dom.canvas_blob(surface, "image/png")

@@ -36,8 +36,17 @@ class PhotoLayers:
         return self._after
 
     def _on_state(self, state: dict) -> None:
-        if self._mask is not None and state["strokes"] != self._applied:
+        if state["result"] is None and self._mask is not None:
+            self._release()  # back to the list: the full-size canvases go, the item keeps its PNG
+        elif self._mask is not None and state["strokes"] != self._applied:
             self.replay(state["strokes"])
+
+    def _release(self) -> None:
+        for surface in (self._before, self._after, self._colour, self._mask):
+            surface.width = surface.height = 0
+        self._model_mask.close()
+        self._model_mask = self._mask = self._colour = None
+        self._applied = ()
 
     def show(self, cutout) -> None:
         """Start editing a new cut-out (a web.engine.Cutout); it is taken apart and let go."""
@@ -139,8 +148,8 @@ class PhotoLayers:
 
     def dispose(self) -> None:
         self._unsubscribe()
-        if self._model_mask is not None:
-            self._model_mask.close()
+        if self._mask is not None:
+            self._release()
 
 
 class PreviewLayer:

@@ -1,0 +1,46 @@
+"""The JavaScript the page driver runs in the page."""
+
+# Send one `unbg:cut` message to the page and resolve with its final reply; the PNG comes back base64.
+POST_CUT = """
+const [bytesB64, options, done] = arguments;
+const id = 'job-' + Math.random().toString(36).slice(2);
+const image = bytesB64 === null ? null : new Blob([Uint8Array.from(atob(bytesB64), c => c.charCodeAt(0))]);
+const progress = [];
+window.addEventListener('message', async function onMessage(event) {
+  const data = event.data;
+  if (!data || data.id !== id) return;
+  if (data.type === 'unbg:progress') { progress.push(data.stage); return; }
+  if (data.type !== 'unbg:result' && data.type !== 'unbg:error') return;
+  window.removeEventListener('message', onMessage);
+  const reply = {type: data.type, code: data.code, message: data.message, width: data.width, height: data.height,
+                 timings: data.timings, progress, blobType: data.blob ? data.blob.type : null, png: null};
+  if (data.blob) reply.png = await base64Of(await data.blob.arrayBuffer());
+  done(reply);
+});
+window.postMessage({type: 'unbg:cut', id, image, options}, location.origin);
+"""
+
+FETCH_URL = """
+const [url, done] = arguments;
+fetch(url).then(r => r.arrayBuffer()).then(base64Of).then(done);
+"""
+
+BASE64_OF = """
+async function base64Of(buffer) {
+  let binary = ''; const bytes = new Uint8Array(buffer);
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+"""
+
+LONG_TASKS = """
+window.unbgLongTasks = [];
+new PerformanceObserver(list => window.unbgLongTasks.push(...list.getEntries().map(e => e.duration)))
+  .observe({type: 'longtask'});
+"""
+
+BATCH_ROWS = """
+return [...document.querySelectorAll('[data-testid=batch-item]')].map(li => ({
+  name: li.dataset.name, status: li.dataset.status, error: li.querySelector('[data-testid=batch-error]').textContent,
+  text: li.textContent}))
+"""
