@@ -60,7 +60,7 @@ class BatchList:
         self._count.textContent = f"{done} / {len(rows)} done" + (f" · {failed} failed" if failed else "")
         self._bar.value = finished / len(rows) if rows else 0
         self._eta.textContent = self._time_left(finished, len(rows)) if working else ""
-        self._cancel.disabled = not working
+        dom.show(self._cancel, working)
         self._zip_button.disabled = done == 0
         self._zip_button.textContent = f"Download all ({done}) as ZIP"
 
