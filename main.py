@@ -49,8 +49,9 @@ async def start():
 
     service = CutService(store, queue, engine, show_result=layers.show, show_preview=preview.show, save_edits=save_edits)
     frame = dom.find("[data-component=compare-slider]")
+    dropzone = Dropzone(dom.find("[data-component=dropzone]"), store, service)
     components = [
-        Dropzone(dom.find("[data-component=dropzone]"), store, service),
+        dropzone,
         ModelPicker(dom.find("[data-testid=model]"), store, manifest),
         BestToggle(dom.find("[data-testid=best]"), store),
         OutputOptions(dom.find("[data-component=output-options]"), store),
@@ -67,6 +68,7 @@ async def start():
     dom.mark_page(isolated=str(context.isolated).lower(), threads=str(context.threads))
     store.subscribe(mirror_page_state)
     actions.page_ready(store)
+    dropzone.take_early_photos()  # and the model's prewarm starts with them
     await service.warm_start()
     return store, service, layers, port, components
 

@@ -29,6 +29,11 @@ class Dropzone:
         self._root.dataset.busy = "true" if state["page"] == "busy" else "false"
         self._root.classList.toggle("compact", state["result"] is not None)  # the editor needs the room
 
+    def take_early_photos(self) -> None:
+        """Photos given while the app was starting: each pick, drop or paste as it came."""
+        for files in dom.take_early_photos():
+            self._add(files)
+
     def _add(self, files: list, names: list[str] | None = None) -> None:
         self._service.add_files(files, names or [file.name or "pasted image" for file in files])
 

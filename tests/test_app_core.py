@@ -244,6 +244,18 @@ def test_the_core_imports_only_the_standard_library_and_itself():
                 raise AssertionError(f"{path.name} imports from outside the core")
 
 
+# What each room may import of ours: nothing upward, no runtime into another's.
+MAY_IMPORT = {"core": {"core"}, "web": {"core", "web"}, "native": {"core", "native"}, "build": {"core", "build"},
+              "dev": {"core", "native", "dev"}}
+
+
+@pytest.mark.parametrize("room", sorted(MAY_IMPORT))
+def test_each_room_imports_only_what_it_may(room):
+    for path in (ROOT / "unbg" / room).glob("*.py"):
+        rooms = {name.split(".")[1] for name in imported_modules(path) if name.startswith("unbg.") and name.count(".")}
+        assert rooms <= MAY_IMPORT[room], f"{path.relative_to(ROOT)} imports unbg.{sorted(rooms - MAY_IMPORT[room])}"
+
+
 def test_no_source_file_is_over_300_lines():
     long = [str(path.relative_to(ROOT)) for folder in ("unbg", "components", "tests") for path in (ROOT / folder).rglob("*.py")
             if len(path.read_text().splitlines()) > 300]

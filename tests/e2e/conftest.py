@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,17 +16,27 @@ from unbg.dev.serve import start_server
 LOCAL_SCHEMES = {"blob", "data"}
 
 
+HERE = Path(__file__).resolve().parent
+
+
 def pytest_collection_modifyitems(items):
+    # Every collected item passes through here, not only this folder's: mark only ours.
     for item in items:
-        item.add_marker(pytest.mark.e2e)
+        if HERE in Path(item.fspath).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture(scope="session")
-def base_url():
+def server():
     server = start_server()
-    host, port = server.server_address[:2]
-    yield f"http://{host}:{port}/"
+    yield server
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def base_url(server):
+    host, port = server.server_address[:2]
+    return f"http://{host}:{port}/"
 
 
 class Browsers:

@@ -44,3 +44,25 @@ return [...document.querySelectorAll('[data-testid=batch-item]')].map(li => ({
   name: li.dataset.name, status: li.dataset.status, error: li.querySelector('[data-testid=batch-error]').textContent,
   text: li.textContent}))
 """
+
+# Drop files on the drop zone as a person's drag would (a synthetic DragEvent with a DataTransfer).
+DROP_FILES = """
+const [files] = arguments;
+const transfer = new DataTransfer();
+for (const [name, b64] of files) {
+  transfer.items.add(new File([Uint8Array.from(atob(b64), c => c.charCodeAt(0))], name));
+}
+const zone = document.querySelector('[data-component=dropzone]');
+for (const type of ['dragenter', 'dragover', 'drop']) {
+  zone.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: transfer}));
+}
+"""
+
+DROP_PREVENTED = """
+const target = document.querySelector(arguments[0]);
+return ['dragover', 'drop'].every(type => {
+  const event = new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: new DataTransfer()});
+  target.dispatchEvent(event);
+  return event.defaultPrevented;
+});
+"""

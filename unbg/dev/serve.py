@@ -39,6 +39,12 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
+    def do_GET(self) -> None:
+        gate = self.server.gates.get(self.path.split("?")[0])
+        if gate is not None:
+            gate.wait(60)  # a test holds this file back (e.g. main.py: the page stays starting)
+        super().do_GET()
+
     def log_message(self, format: str, *args) -> None:
         if self.server.verbose:
             super().log_message(format, *args)
@@ -47,6 +53,15 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     verbose = True
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.gates: dict[str, threading.Event] = {}  # path → answered once the event is set
+
+    def hold(self, path: str) -> threading.Event:
+        """Answer ``path`` only once the returned event is set (or after a minute)."""
+        self.gates[path] = threading.Event()
+        return self.gates[path]
 
 
 def start_server(host: str = "127.0.0.1", port: int = 0, root: Path = ROOT, verbose: bool = False) -> Server:

@@ -212,3 +212,8 @@ def save_file(blob, name: str, link) -> str:
 
 def console_warn(message: str) -> None:
     js.console.warn(message)
+
+
+def take_early_photos() -> list[list]:
+    """The photos given before Python was ready (assets/early-photos.js), a list per pick, drop or paste."""
+    return [[group[i] for i in range(group.length)] for group in js.window.unbgEarly.take()]

@@ -1,0 +1,35 @@
+"""The first seconds: photos given while the app starts are kept and cut once it is ready."""
+
+from __future__ import annotations
+
+from tests.drawings import draw_subject
+
+
+def test_a_photo_picked_and_one_dropped_while_the_page_starts_are_cut_in_order(app, server, tmp_path):
+    picked, dropped = tmp_path / "picked.jpg", tmp_path / "dropped.png"
+    draw_subject(240, 180).save(picked, quality=92)
+    draw_subject(180, 240).save(dropped)
+
+    python_may_start = server.hold("/main.py")  # the page stays starting until the photos are given
+    try:
+        app.start_loading()
+        app.add_file(picked)
+        app.drop_files([dropped])
+        assert app.state == "loading"
+        assert app.dropzone_hint == "Starting… your photo is next"
+    finally:
+        python_may_start.set()
+        server.gates.clear()
+
+    rows = app.wait_for_batch(2)
+    assert [(row["name"], row["status"]) for row in rows] == [("picked.jpg", "done"), ("dropped.png", "done")]
+    assert app.jobs_done == 2
+    assert app.driver.current_url == app.base_url  # the drop never made the browser open the photo
+    assert app.dropzone_hint.startswith("or click to choose")
+    assert app.find("result-size").text.startswith("180 × 240 px")  # the last one given is in the editor
+
+
+def test_a_drop_anywhere_on_the_page_is_kept_from_the_browser(app):
+    # A drop's default action is the browser opening the file in place of the app: it must be cancelled.
+    for selector in ("footer", "header", "[data-component=dropzone]"):
+        assert app.drag_and_drop_prevented(selector), selector
