@@ -1,5 +1,6 @@
 """Wire the store, the queue, the engine, the services and the components, then mark the page ready."""
 
+import asyncio
 import json
 
 from components.batch_list import BatchList
@@ -33,9 +34,13 @@ def mirror_page_state(state: dict) -> None:
                   modelReadMs=str(load_ms.get("read_ms", "")), sessionMs=str(load_ms.get("session_ms", "")))
 
 
+async def read_json(path: str):
+    response = await dom.window().fetch(path)
+    return json.loads(await response.text())
+
+
 async def start():
-    manifest_response = await dom.window().fetch("assets/models/models.json")
-    manifest = json.loads(await manifest_response.text())
+    manifest, embed = await asyncio.gather(read_json("assets/models/models.json"), read_json("assets/embed.json"))
     store = actions.create_store()
     engine = BrowserEngine(manifest)
     queue = JobQueue(engine, report_bug=lambda job, error: dom.console_error(f"unbg: {job.name}: {error!r}"))
@@ -63,12 +68,13 @@ async def start():
         CompareSlider(frame, store),
         BrushCanvas(frame, store, layers),
     ]
-    port = MessagePort(MessageApi(queue))
+    port = MessagePort(MessageApi(queue), embed["origins"])
     context = page_context()
     dom.mark_page(isolated=str(context.isolated).lower(), threads=str(context.threads))
     store.subscribe(mirror_page_state)
     actions.page_ready(store)
     dropzone.take_early_photos()  # and the model's prewarm starts with them
+    port.announce(context.threads)
     await service.warm_start()
     return store, service, layers, port, components
 

@@ -152,7 +152,7 @@ def test_api_jobs_share_the_queue_and_leave_the_page_alone():
         replies = []
         api = MessageApi(queue)
         page_job = service.add_files(["gate"], ["page.jpg"])[0].job
-        api.handle({"id": "j1", "image": "ok", "options": {"output": "mask"}}, replies.append)
+        api.handle({"type": "unbg:cut", "id": "j1", "image": "ok", "options": {"output": "mask"}}, replies.append)
         await settle()
         assert engine.started == ["gate"]  # the API job waits for the page's
         engine.release()
@@ -168,19 +168,50 @@ def test_api_jobs_share_the_queue_and_leave_the_page_alone():
     run(scenario())
 
 
-def test_api_errors_carry_the_code_and_the_id():
+def test_malformed_messages_get_bad_request_with_the_id_and_nothing_runs():
     async def scenario():
-        replies = []
-        api = MessageApi(JobQueue(FakeEngine()))
-        api.handle({"id": 7, "image": None, "options": None}, replies.append)
-        api.handle({"id": 8, "image": "ok", "options": {"model": "huge"}}, replies.append)
-        api.handle({"id": 9, "image": "ok", "options": {"output": "gif"}}, replies.append)
-        api.handle({"id": 10, "image": "bad", "options": {}}, replies.append)
+        replies, engine = [], FakeEngine()
+        api = MessageApi(JobQueue(engine))
+        for message in [
+            {"type": "unbg:cut", "id": 7, "image": "ok"},  # the id is no string
+            {"type": "unbg:cut", "id": "x" * 101, "image": "ok"},
+            {"type": "unbg:paint", "id": "a", "image": "ok"},
+            {"type": "unbg:cut", "id": "b", "image": None},
+            {"type": "unbg:cut", "id": "c", "image": "ok", "options": {"model": "huge"}},
+            {"type": "unbg:cut", "id": "d", "image": "ok", "options": {"output": "gif"}},
+            {"type": "unbg:cut", "id": "e", "image": "ok", "options": {"best": "yes"}},
+            {"type": "unbg:cut", "id": "f", "image": "ok", "options": {"colour": "red"}},
+            {"type": "unbg:cut", "id": "g", "image": "ok", "image_bytes": 2**30},
+            {"type": "unbg:cancel", "id": "nothing-running"},
+        ]:
+            api.handle(message, replies.append, origin="https://shop.example")
+        await settle()
+        assert [reply["code"] for reply in replies] == ["bad_request"] * 10 and engine.started == []
+        messages = " | ".join(reply["message"] for reply in replies)
+        for words in ("'id' must be a string", "'unbg:paint'", "no image", "'huge'", "'gif'", "'best' must be",
+                      "Unknown option 'colour'", "over 256 MB", "No job 'nothing-running'"):
+            assert words in messages
+        assert [reply["id"] for reply in replies][2:] == ["a", "b", "c", "d", "e", "f", "g", "nothing-running"]
+
+    run(scenario())
+
+
+def test_a_bad_image_is_bad_input_and_a_cancelled_job_says_so():
+    async def scenario():
+        replies, engine = [], FakeEngine()
+        api = MessageApi(JobQueue(engine))
+        api.handle({"type": "unbg:cut", "id": "bad", "image": "bad"}, replies.append, origin="o")
+        api.handle({"type": "unbg:cut", "id": "slow", "image": "gate"}, replies.append, origin="o")
+        api.handle({"type": "unbg:cut", "id": "next", "image": "ok"}, replies.append, origin="o")
+        api.handle({"type": "unbg:cancel", "id": "next"}, replies.append, origin="elsewhere")  # not theirs
+        api.handle({"type": "unbg:cancel", "id": "next"}, replies.append, origin="o")
+        engine.release()
         for _ in range(5):
             await settle()
-        errors = {reply["id"]: reply for reply in replies if reply["type"] == "unbg:error"}
-        assert {key: value["code"] for key, value in errors.items()} == {7: "bad_input", 8: "bad_input", 9: "bad_input", 10: "bad_input"}
-        assert "no image" in errors[7]["message"] and "'huge'" in errors[8]["message"] and "'gif'" in errors[9]["message"]
-        assert errors[10]["message"] == "not an image"
+        final = {reply["id"]: reply for reply in replies if reply["type"] != "unbg:progress"}
+        assert final["bad"]["code"] == "bad_input" and final["bad"]["message"] == "not an image"
+        assert final["next"]["code"] == "cancelled" and "next" not in engine.started
+        assert final["slow"]["type"] == "unbg:result"
+        assert [reply["code"] for reply in replies if reply.get("code") == "bad_request"] == ["bad_request"]
 
     run(scenario())

@@ -49,8 +49,8 @@ def test_garbage_bytes_get_an_error_and_the_api_stays_usable(app):
     assert reply["code"] == "bad_input"
     assert "not an image" in reply["message"]
 
-    missing = app.post_cut(None)
-    assert missing["type"] == "unbg:error" and missing["code"] == "bad_input"
+    missing = app.post_cut(None)  # a malformed message, not a bad image
+    assert missing["type"] == "unbg:error" and missing["code"] == "bad_request"
     assert "no image" in missing["message"]
 
     assert app.post_cut(subject_jpeg(320, 240), model="fast")["type"] == "unbg:result"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -114,6 +115,12 @@ def pyscript_config() -> str:
     return "\n".join(lines) + "\n"
 
 
+def write_embed_config() -> None:
+    """assets/embed.json: the origins (EMBED_ORIGINS) whose pages may embed unbg, for a static host."""
+    origins = [origin.strip().rstrip("/") for origin in os.environ.get("EMBED_ORIGINS", "").split(",") if origin.strip()]
+    (ROOT / "assets" / "embed.json").write_text(json.dumps({"origins": origins}))
+
+
 def write_source_archive() -> Path:
     """The AGPL offers the source to every user: serve our tracked files as a zip."""
     listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True)
@@ -131,6 +138,7 @@ def write_source_archive() -> Path:
 def main() -> None:
     changed = copy_runtime()
     (ROOT / "pyscript.toml").write_text(pyscript_config())
+    write_embed_config()
     built = build_models()
     write_source_archive()
     print(f"unbg build: {changed} runtime files updated, models built: {', '.join(built) or 'none (up to date)'}")

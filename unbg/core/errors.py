@@ -13,6 +13,12 @@ class BadInput(UnbgError):
     code = "bad_input"
 
 
+class BadRequest(UnbgError):
+    """A message to the API is wrong: its type, id or options, or a missing or oversized image."""
+
+    code = "bad_request"
+
+
 class ModelLoadError(UnbgError):
     """The model could not be downloaded, verified or loaded."""
 

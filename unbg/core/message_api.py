@@ -1,7 +1,6 @@
-"""The programmatic interface: ``unbg:cut`` messages in, progress, result or error out.
-
-The web port turns window messages into dicts (``image`` a Blob) and sends the replies; this
-module decides what a message asks for and runs it through the shared queue.
+"""The programmatic interface: ``unbg:cut`` and ``unbg:cancel`` messages in; progress, result or
+error out. The web port turns window messages from allowed origins into dicts and sends the
+replies; this module checks what a message asks for and runs it through the shared queue.
 """
 
 from __future__ import annotations
@@ -9,45 +8,83 @@ from __future__ import annotations
 import asyncio
 from typing import Callable
 
-from .engine import CutOptions
-from .errors import BadInput, UnbgError, error_code
-from .jobs import JobQueue
-from .models import DEFAULT_MODEL, view_count
+from .engine import OUTPUTS, CutOptions
+from .errors import BadRequest, UnbgError, error_code
+from .jobs import Job, JobQueue
+from .models import DEFAULT_MODEL, MODELS, view_count
 
 API = "api"
+MAX_ID_LENGTH = 100
+MAX_IMAGE_BYTES = 256 * 2**20  # a 200 MP phone photo is about 100 MB as a HEIC
+OPTION_NAMES = ("model", "output", "best")
 Reply = Callable[[dict], None]
 
 
-def cut_options(options: dict | None) -> CutOptions:
-    """The job's options from a message's ``options``; BadInput names what is wrong."""
-    options = options or {}
-    return CutOptions(model=options.get("model") or DEFAULT_MODEL, views=view_count(bool(options.get("best"))),
-                      output=options.get("output") or "cutout")
+def cut_options(options) -> CutOptions:
+    """The job's options from a message's ``options``; BadRequest names what is wrong."""
+    if options is None:
+        options = {}
+    if not isinstance(options, dict):
+        raise BadRequest("'options' must be an object.")
+    unknown = sorted(set(options) - set(OPTION_NAMES))
+    if unknown:
+        raise BadRequest(f"Unknown option {unknown[0]!r}: the options are {', '.join(OPTION_NAMES)}.")
+    model = options.get("model") or DEFAULT_MODEL
+    output = options.get("output") or "cutout"
+    best = options.get("best") or False
+    if model not in MODELS:
+        raise BadRequest(f"Unknown model {model!r}: use {' or '.join(repr(name) for name in MODELS)}.")
+    if output not in OUTPUTS or output == "editor":
+        raise BadRequest(f"Unknown output {output!r}: ask for 'cutout' or 'mask'.")
+    if not isinstance(best, bool):
+        raise BadRequest("'best' must be true or false.")
+    return CutOptions(model=model, views=view_count(best), output=output)
 
 
 class MessageApi:
     def __init__(self, queue: JobQueue) -> None:
         self._queue = queue
+        self._jobs: dict[tuple[str, str], Job] = {}  # (sender's origin, id) → its job, while it is not finished
 
-    def handle(self, message: dict, reply: Reply) -> None:
-        """Answer one ``unbg:cut`` message; every reply carries the message's ``id``."""
+    def handle(self, message: dict, reply: Reply, origin: str = "") -> None:
+        """Answer one message from ``origin``; every reply carries the message's ``id``."""
         job_id = message.get("id")
         send = lambda fields: reply({"id": job_id, **fields})
         try:
+            if not isinstance(job_id, str) or not 0 < len(job_id) <= MAX_ID_LENGTH:
+                raise BadRequest(f"'id' must be a string of 1 to {MAX_ID_LENGTH} characters.")
+            if message.get("type") == "unbg:cancel":
+                self._cancel(origin, job_id)
+                return
+            if message.get("type") != "unbg:cut":
+                raise BadRequest(f"Unknown message type {message.get('type')!r}: send 'unbg:cut' or 'unbg:cancel'.")
             options = cut_options(message.get("options"))
             if message.get("image") is None:
-                raise BadInput("The message has no image: send a Blob or an ArrayBuffer as 'image'.")
+                raise BadRequest("The message has no image: send a Blob or an ArrayBuffer as 'image'.")
+            if message.get("image_bytes", 0) > MAX_IMAGE_BYTES:
+                raise BadRequest(f"The image is over {MAX_IMAGE_BYTES // 2**20} MB: send a smaller file.")
+            if (origin, job_id) in self._jobs:
+                raise BadRequest(f"A job with the id {job_id!r} is still running: choose another id.")
         except UnbgError as error:
             send({"type": "unbg:error", "code": error_code(error), "message": str(error)})
             return
         progress = lambda stage, value=None: send({"type": "unbg:progress", "stage": stage, "value": value})
         job = self._queue.submit(message["image"], options, source=API, name=f"message {job_id}", progress=progress)
-        asyncio.ensure_future(self._answer(job, send))
+        self._jobs[(origin, job_id)] = job
+        asyncio.ensure_future(self._answer(origin, job_id, job, send))
 
-    async def _answer(self, job, send: Reply) -> None:
+    def _cancel(self, origin: str, job_id: str) -> None:
+        """Cancel a job this origin sent; its own reply (an ``unbg:error`` ``cancelled``) follows."""
+        job = self._jobs.get((origin, job_id))
+        if job is None:
+            raise BadRequest(f"No job {job_id!r} is waiting or running.")
+        self._queue.cancel(job.id)
+
+    async def _answer(self, origin: str, job_id: str, job: Job, send: Reply) -> None:
         await job.outcome()
+        del self._jobs[(origin, job_id)]
         if job.status == "done":
-            result = job.result
+            result, job.result = job.result, None
             send({"type": "unbg:result", "blob": result.file, "width": result.width, "height": result.height,
                   "timings": result.timings})
         else:

@@ -48,6 +48,9 @@ class AppPage(EditorActions):
     def find(self, testid: str):
         return self.driver.find_element(By.CSS_SELECTOR, f"[data-testid={testid}]")
 
+    def find_css(self, selector: str):
+        return self.driver.find_element(By.CSS_SELECTOR, selector)
+
     def component(self, name: str):
         return self.driver.find_element(By.CSS_SELECTOR, f"[data-component={name}]")
 

@@ -217,3 +217,40 @@ def console_warn(message: str) -> None:
 def take_early_photos() -> list[list]:
     """The photos given before Python was ready (assets/early-photos.js), a list per pick, drop or paste."""
     return [[group[i] for i in range(group.length)] for group in js.window.unbgEarly.take()]
+
+
+def own_origin() -> str:
+    return js.location.origin
+
+
+def parent_window():
+    """The page this one is embedded in, or None at the top."""
+    return None if js.window.parent == js.window else js.window.parent
+
+
+def is_plain_object(value) -> bool:
+    return hasattr(value, "js_id") and js.Object.prototype.toString.call(value) == "[object Object]"
+
+
+def own_keys(obj) -> list[str]:
+    return list(js.Object.keys(obj))
+
+
+def is_array_buffer(value) -> bool:
+    return bool(js.ArrayBuffer.isView(value)) or js.Object.prototype.toString.call(value) == "[object ArrayBuffer]"
+
+
+def byte_size(value) -> int:
+    """The size of a Blob, ArrayBuffer or typed array (or a string) in bytes."""
+    if isinstance(value, str):
+        return len(value.encode())
+    size = getattr(value, "size", None)
+    return int(size if size is not None else getattr(value, "byteLength", 0) or 0)
+
+
+async def post_with_buffer(target, origin: str, reply: dict) -> None:
+    """Post ``reply`` with its ``blob`` as an ArrayBuffer in the transfer list (moved, not copied)."""
+    buffer = await reply["blob"].arrayBuffer()
+    message = js_object({name: value for name, value in reply.items() if name != "blob"})
+    message.buffer = buffer
+    target.postMessage(message, js_object({"targetOrigin": origin, "transfer": to_js([buffer])}))

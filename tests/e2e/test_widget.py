@@ -1,0 +1,109 @@
+"""The iframe widget: a page on another origin embeds unbg and talks to it, only if allowed."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import pytest
+from PIL import Image
+
+from tests.drawings import subject_jpeg
+from unbg.dev.serve import start_server
+
+HOST_CUT = """
+const [b64, options, done] = arguments;
+const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+window.unbgWidget.cut(new Blob([bytes]), options).then(async ({blob, width, height}) => {
+  const data = new Uint8Array(await blob.arrayBuffer());
+  let binary = ''; for (let i = 0; i < data.length; i += 0x8000) binary += String.fromCharCode(...data.subarray(i, i + 0x8000));
+  done({width, height, png: btoa(binary)});
+}, error => done({code: error.code, message: error.message}));
+"""
+
+# Post raw messages to the widget and collect every reply for a while (the host's side of the protocol).
+HOST_POST = """
+const [messages, waitMs, done] = arguments;
+const frame = window.unbgWidget.frame, origin = new URL(frame.src).origin, replies = [];
+addEventListener('message', e => { if (e.source === frame.contentWindow) replies.push(e.data); });
+for (const message of messages) frame.contentWindow.postMessage(message, origin);
+setTimeout(() => done(replies.map(r => ({type: r.type, id: r.id, code: r.code, message: r.message}))), waitMs);
+"""
+
+
+@pytest.fixture
+def host(server, base_url):
+    """A page on another origin (another port) that embeds the widget; the app allows that origin."""
+    other = start_server()
+    origin = f"http://127.0.0.1:{other.server_address[1]}"
+    server.embed_origins = [origin]
+    widget = f"{base_url}index.html?embed=1"
+    yield lambda: f"{origin}/examples/host.html?widget={widget}"
+    server.embed_origins = []
+    other.shutdown()
+
+
+def open_host(app, url: str, ready: bool = True) -> None:
+    app.driver.get(url)
+    if ready:
+        app.wait_for(lambda d: app.script("return document.documentElement.dataset.widget") == "ready", 60)
+
+
+def test_an_allowed_host_gets_ready_and_a_cut_out_of_its_photo(app, host):
+    open_host(app, host())
+    reply = app.async_script(HOST_CUT, base64.b64encode(subject_jpeg(320, 240)).decode(), {}, timeout=240)
+    assert (reply["width"], reply["height"]) == (320, 240), reply
+    image = Image.open(io.BytesIO(base64.b64decode(reply["png"])))
+    assert image.format == "PNG" and image.mode == "RGBA" and image.size == (320, 240)
+    assert "thread" in app.find_css("#status").text  # unbg:ready said how many
+
+
+def test_malformed_messages_get_bad_request_and_the_widget_stays_usable(app, host):
+    open_host(app, host())
+    replies = app.async_script(HOST_POST, [
+        {"type": "unbg:cut", "id": "no-image"},
+        {"type": "unbg:cut", "id": "bad-option", "image": "x", "options": {"size": 64}},
+        {"type": "unbg:dance", "id": "what"},
+        {"type": "unbg:cut", "id": 12},
+    ], 1500)
+    errors = {str(reply["id"]): reply["code"] for reply in replies if reply["type"] == "unbg:error"}
+    assert errors == {"no-image": "bad_request", "bad-option": "bad_request", "what": "bad_request", "12": "bad_request"}
+    reply = app.async_script(HOST_CUT, base64.b64encode(subject_jpeg(160, 120)).decode(), {"output": "mask"}, timeout=240)
+    assert (reply["width"], reply["height"]) == (160, 120), reply
+
+
+# A page on an origin not on the list, framed beside the widget by the allowed host (say, an ad):
+# it can reach the widget's window and posts to it; whatever comes back, it tells the host.
+SIBLING = """<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script>
+const widget = parent.frames[0], replies = [];
+addEventListener('message', e => { if (e.source === widget) replies.push(e.data.type); });
+widget.postMessage({type: 'unbg:cut', id: 'sneaky', image: new Blob(['not a photo'])}, '*');
+setTimeout(() => parent.postMessage({sibling: replies}, '*'), 1500);
+</script>"""
+
+ADD_SIBLING = """
+const [src, done] = arguments;
+addEventListener('message', e => { if (e.data && e.data.sibling) done(e.data.sibling); });
+const frame = document.createElement('iframe');
+frame.src = src;
+document.body.append(frame);
+"""
+
+
+def test_a_page_that_is_not_allowed_gets_no_answer_and_cannot_frame_it(app, host, server, tmp_path):
+    open_host(app, host())  # the allowed host, with the widget ready in frames[0]
+    (tmp_path / "index.html").write_text(SIBLING)
+    host_origin = host().split("/examples/")[0]
+    stranger = start_server(root=tmp_path, embed_origins=[host_origin])  # it lets the host frame it
+    try:
+        sibling = f"http://localhost:{stranger.server_address[1]}/index.html"  # another origin
+        assert app.async_script(ADD_SIBLING, sibling) == []
+    finally:
+        stranger.shutdown()
+
+    url = host()
+    server.embed_origins = []  # now the host's origin is not on the list either
+    open_host(app, url, ready=False)
+    seen = []
+    app.wait_for(lambda d: seen.extend(d.get_log("browser")) or any("frame-ancestors" in e["message"] for e in seen), 30)
+    assert app.script("return document.documentElement.dataset.widget") is None  # no unbg:ready
