@@ -8,6 +8,7 @@ import zlib
 
 import pytest
 
+from unbg.core.embedding import parse_origins
 from unbg.core.naming import unique_names
 from unbg.core.progress import time_left, time_left_label
 from unbg.core.zip_writer import Entry, zip_parts
@@ -48,3 +49,8 @@ def test_time_left_comes_from_the_pace_so_far():
     assert time_left(50, 50, 300.0) == 0
     assert time_left_label(None) == "" and time_left_label(0) == "almost done"
     assert time_left_label(42) == "about 40 s left" and time_left_label(240) == "about 4 min left"
+
+
+def test_embed_origins_are_a_comma_separated_list():
+    assert parse_origins(None) == [] and parse_origins("") == []
+    assert parse_origins(" https://shop.example/ ,https://cms.example,, ") == ["https://shop.example", "https://cms.example"]

@@ -15,6 +15,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+from ..core.embedding import parse_origins
 from ..core.models import MODEL_DIR, MODELS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -117,7 +118,7 @@ def pyscript_config() -> str:
 
 def write_embed_config() -> None:
     """assets/embed.json: the origins (EMBED_ORIGINS) whose pages may embed unbg, for a static host."""
-    origins = [origin.strip().rstrip("/") for origin in os.environ.get("EMBED_ORIGINS", "").split(",") if origin.strip()]
+    origins = parse_origins(os.environ.get("EMBED_ORIGINS"))
     (ROOT / "assets" / "embed.json").write_text(json.dumps({"origins": origins}))
 
 

@@ -14,6 +14,8 @@ import os
 import threading
 from pathlib import Path
 
+from ..core.embedding import parse_origins
+
 ROOT = Path(__file__).resolve().parents[2]
 EMBED_CONFIG = "/assets/embed.json"  # the allowed parent origins, read by the page
 EMBED_MODULE = "/assets/embed.mjs"  # what a host page imports to embed unbg
@@ -70,11 +72,6 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
-def embed_origins_from_env() -> list[str]:
-    """EMBED_ORIGINS: the other origins whose pages may embed unbg and talk to it, comma-separated."""
-    return [origin.strip().rstrip("/") for origin in os.environ.get("EMBED_ORIGINS", "").split(",") if origin.strip()]
-
-
 def frame_ancestors(origins: list[str]) -> str:
     return "frame-ancestors " + " ".join(["'self'", *origins])
 
@@ -86,7 +83,7 @@ class Server(http.server.ThreadingHTTPServer):
     def __init__(self, *args, embed_origins: list[str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.gates: dict[str, threading.Event] = {}  # path → answered once the event is set
-        self.embed_origins = embed_origins_from_env() if embed_origins is None else embed_origins
+        self.embed_origins = parse_origins(os.environ.get("EMBED_ORIGINS")) if embed_origins is None else embed_origins
 
     def hold(self, path: str) -> threading.Event:
         """Answer ``path`` only once the returned event is set (or after a minute)."""
