@@ -153,8 +153,11 @@ async def create_bitmap(source, **options):
 
 
 async def canvas_blob(surface, mime: str, quality: float | None = None):
+    """The canvas encoded as a file; the canvas is spent: its pixels go now, not whenever the GC runs."""
     options = {"type": mime} if quality is None else {"type": mime, "quality": quality}
-    return await surface.convertToBlob(js_object(options))
+    blob = await surface.convertToBlob(js_object(options))
+    surface.width = surface.height = 0
+    return blob
 
 
 def bytes_blob(data: bytes, mime: str):
