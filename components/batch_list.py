@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 
 from unbg.core import actions
+from unbg.core.naming import output_name
 from unbg.core.progress import time_left, time_left_label
 from unbg.web import dom
-from unbg.web.batch_files import batch_zip, item_file, item_name
+from unbg.web.batch_files import batch_zip, item_file
 
 STATUS_WORDS = {"queued": "Waiting", "running": "Cutting out …", "done": "Done", "failed": "Failed",
                 "cancelled": "Cancelled"}
@@ -27,12 +28,10 @@ class BatchList:
         self._eta = dom.find("[data-testid=batch-eta]", root)
         self._zip_button = dom.find("[data-testid=download-zip]", root)
         self._cancel = dom.find("[data-testid=batch-cancel]", root)
-        self._link = dom.find("[data-testid=batch-link]", root)
+        self._downloads = dom.Downloads(dom.find("[data-testid=batch-link]", root), root, "downloads")
         self._rows: dict[int, object] = {}  # item id → its <li>, updated in place (focus stays put)
         self._started_at = None  # when the photos being worked through began
         self._finished_before = 0  # photos already finished then: the pace counts only the new ones
-        self._url = None
-        self._downloads = 0
         events = self._events = dom.Disposables()
         events.listen(self._list, "click", self._on_click)
         events.listen(self._cancel, "click", lambda event: self._cancel_rest())
@@ -131,7 +130,7 @@ class BatchList:
         item = self._service.item(item_id)
         options = self._options()
         is_open = self._store.get("open_item") == item_id
-        self._save(await item_file(item, options, self._layers if is_open else None), item_name(item, options))
+        self._save(await item_file(item, options, self._layers if is_open else None), output_name(item.name, options["format"]))
 
     async def _download_zip(self) -> None:
         items = [item for item in self._service.items() if item.status == "done"]
@@ -139,10 +138,7 @@ class BatchList:
             self._save(await batch_zip(items, self._options(), self._store.get("open_item"), self._layers), ZIP_NAME)
 
     def _save(self, blob, name: str) -> None:
-        dom.revoke_url(self._url)
-        self._url = dom.save_file(blob, name, self._link)
-        self._downloads += 1
-        self._root.dataset.downloads = str(self._downloads)
+        self._downloads.save(blob, name)
 
     def dispose(self) -> None:
         self._events.dispose()

@@ -16,8 +16,6 @@ class Toolbar:
         self._root = root
         self._store = store
         self._layers = layers  # web.layers.PhotoLayers: what the download is made from
-        self._url = None  # the last download's object URL, revoked when the next one is made
-        self._exports_done = 0
         self._tools = {tool: dom.find(f"[data-tool={tool}]", root) for tool in ("compare", "erase", "restore")}
         self._size = dom.find("[data-testid=brush-size]", root)
         self._hardness = dom.find("[data-testid=brush-hardness]", root)
@@ -26,7 +24,7 @@ class Toolbar:
         self._reset = dom.find("[data-testid=reset]", root)
         self._back = dom.find("[data-testid=editor-back]", root)
         self._download = dom.find("[data-testid=download]", root)
-        self._link = dom.find("[data-testid=download-link]", root)
+        self._downloads = dom.Downloads(dom.find("[data-testid=download-link]", root), root, "exportsDone")
         events = self._events = dom.Disposables()
         for tool, button in self._tools.items():
             events.listen(button, "click", lambda event, tool=tool: actions.set_tool(store, tool))
@@ -61,10 +59,7 @@ class Toolbar:
         if state["result"] is None:
             return
         blob, name = await export_file(self._layers, actions.export_options(state))
-        dom.revoke_url(self._url)
-        self._url = dom.save_file(blob, name, self._link)
-        self._exports_done += 1
-        self._root.dataset.exportsDone = str(self._exports_done)
+        self._downloads.save(blob, name)
 
     def _on_key(self, event) -> None:
         if event.target.tagName in ("INPUT", "SELECT", "TEXTAREA") or self._store.get("result") is None:

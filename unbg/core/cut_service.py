@@ -8,8 +8,8 @@ stay (the full-size pixels go); opening one in the editor cuts it again from its
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import asyncio
+from dataclasses import dataclass
 from typing import Any, Awaitable, Callable
 
 from . import actions

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zlib
 
-from ..core.naming import output_name, unique_names
+from ..core.naming import unique_names
 from ..core.zip_writer import Entry, zip_parts
 from . import dom
 from .export import export_file
@@ -61,7 +61,3 @@ async def batch_zip(items: list, options: dict, open_item: int | None, layers):
     entries = [Entry(name, file.size, await _crc32(file)) for name, file in zip(names, files)]
     parts = zip_parts(entries)
     return dom.blob_of_parts([files[part] if isinstance(part, int) else part for part in parts], "application/zip")
-
-
-def item_name(item, options: dict) -> str:
-    return output_name(item.name, options["format"])

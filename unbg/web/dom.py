@@ -161,7 +161,7 @@ async def canvas_blob(surface, mime: str, quality: float | None = None):
 
 
 def bytes_blob(data: bytes, mime: str):
-    return js.Blob.new(to_js([to_js(data)]), js_object({"type": mime}))
+    return blob_of_parts([data], mime)
 
 
 def blob_of(parts):
@@ -205,12 +205,22 @@ def now_ms() -> float:
     return js.performance.now()
 
 
-def save_file(blob, name: str, link) -> str:
-    """Have the browser save ``blob`` as ``name`` through the hidden ``link``; returns its object URL."""
-    url = object_url(blob)
-    link.href, link.download = url, name
-    link.click()
-    return url
+class Downloads:
+    """Has the browser save files through a hidden ``link``; counts them on ``counter``'s
+    ``data-<attribute>`` (what tests wait on) and revokes each file's URL when the next is made."""
+
+    def __init__(self, link, counter, attribute: str) -> None:
+        self._link, self._counter, self._attribute = link, counter, attribute
+        self._url = None
+        self._count = 0
+
+    def save(self, blob, name: str) -> None:
+        revoke_url(self._url)
+        self._url = object_url(blob)
+        self._link.href, self._link.download = self._url, name
+        self._link.click()
+        self._count += 1
+        setattr(self._counter.dataset, self._attribute, str(self._count))
 
 
 def console_warn(message: str) -> None:
