@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: serve test bench build deps clean
+.PHONY: serve test bench build dist deps clean
 
 serve: build
 	$(PY) -m unbg.dev.serve --port $(PORT)
@@ -18,6 +18,9 @@ bench: build
 build: deps
 	$(PY) -m unbg.build
 
+dist: build
+	$(PY) -m unbg.build.dist
+
 deps: node_modules/.installed $(VENV)/.installed
 
 node_modules/.installed: package.json package-lock.json
@@ -30,4 +33,4 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 clean:
-	rm -rf assets/vendor assets/models assets/source node_modules $(VENV) .cache
+	rm -rf assets/vendor assets/models assets/source dist node_modules $(VENV) .cache

@@ -31,6 +31,7 @@ def mirror_page_state(state: dict) -> None:
     load_ms = state["model_load_ms"] or {}
     dom.mark_page(state=state["page"], jobsDone=str(state["jobs_done"]),
                   modelProgress="" if progress is None else str(progress), modelReady=state["model_ready"] or "",
+                  modelDamaged=state["model_damaged"] or "",
                   modelReadMs=str(load_ms.get("read_ms", "")), sessionMs=str(load_ms.get("session_ms", "")))
 
 

@@ -1,5 +1,5 @@
 // Photos given before Python is ready are kept, in order, and handed to the app when it starts
-// (main.py calls unbgEarly.take()). Until then the drop zone says so; a drop anywhere on the
+// (main.py calls unbgEarly.take(later); photos given to unbgEarly.give afterwards go to later). Until then the drop zone says so; a drop anywhere on the
 // page never makes the browser open the photo instead of the app.
 "use strict";
 (() => {
@@ -8,6 +8,7 @@
   const hint = zone.querySelector(".dropzone-hint");
   const groups = [];  // one list of files per pick, drop or paste
   let taken = false;
+  let later = null;  // the app's own handler, once it has taken the early photos
 
   function keep(files) {
     if (taken || files.length === 0) return false;
@@ -31,8 +32,12 @@
   });
 
   window.unbgEarly = {
-    take() {
+    give(files) {  // photos from elsewhere: the share sheet, the OS's "open with" (assets/pwa.js)
+      if (!keep(files) && later) later(files);
+    },
+    take(then) {
       taken = true;
+      later = then;
       if (hint.dataset.text) hint.textContent = hint.dataset.text;
       return groups.splice(0);
     },

@@ -31,7 +31,7 @@ class Dropzone:
 
     def take_early_photos(self) -> None:
         """Photos given while the app was starting: each pick, drop or paste as it came."""
-        for files in dom.take_early_photos():
+        for files in dom.take_early_photos(later=self._add):
             self._add(files)
 
     def _add(self, files: list, names: list[str] | None = None) -> None:

@@ -29,7 +29,9 @@ class Progress:
         fraction = state["model_progress"]
         if stage == "model" and fraction is not None and fraction < 1:
             self._bar.value = fraction
-            self._label.textContent = f"{STAGE_LABELS['model']} … {fraction * 100:.0f}%"
+            damaged = state["model_damaged"] == state["model"]
+            label = "The saved model was damaged: downloading it again" if damaged else STAGE_LABELS["model"]
+            self._label.textContent = f"{label} … {fraction * 100:.0f}%"
         else:
             self._bar.removeAttribute("value")  # indeterminate: the stage has no measurable progress
             self._label.textContent = f"{STAGE_LABELS[stage]} …"

@@ -17,7 +17,7 @@ class FakeEngine:
         self.prewarmed: list[str] = []
         self.running = self.most_at_once = 0
         self._gate = asyncio.Event()
-        self.on_model_progress = self.on_model_ready = None
+        self.on_model_progress = self.on_model_ready = self.on_model_damaged = None
 
     def release(self) -> None:
         self._gate.set()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import numpy as np
@@ -10,7 +11,8 @@ import pytest
 from PIL import Image
 
 from tests.drawings import draw_subject, subject_and_background, subject_jpeg
-from unbg.core.models import BEST_VIEWS, DEFAULT_MODEL
+from unbg.build.site import ROOT
+from unbg.core.models import BEST_VIEWS, DEFAULT_MODEL, MODEL_DIR
 from unbg.native.engine import NativeEngine, decode_image
 
 WIDTH, HEIGHT = 900, 640
@@ -140,3 +142,15 @@ def test_a_returning_visitor_finds_the_model_ready_before_the_first_photo(app):
     assert int(app.page_data("session-ms")) > 0
     reply = app.post_cut(subject_jpeg(320, 240), model=DEFAULT_MODEL)
     assert reply["type"] == "unbg:result" and "model" not in reply["progress"]  # no wait for the model
+
+
+def test_a_damaged_saved_model_is_found_and_fetched_again(app):
+    assert app.post_cut(subject_jpeg(160, 120), model=DEFAULT_MODEL)["type"] == "unbg:result"  # now it is cached
+    url = app.flip_a_cached_model_byte()
+    app.open()  # a later visit: the saved copy is read, and checked
+    reply = app.post_cut(subject_jpeg(160, 120), model=DEFAULT_MODEL)
+    assert reply["type"] == "unbg:result"
+    assert app.page_data("model-damaged") == DEFAULT_MODEL
+    assert app.resource_count(".onnx") == 1  # downloaded again
+    expected = json.loads((ROOT / MODEL_DIR / "models.json").read_text())[DEFAULT_MODEL]["sha256"]
+    assert app.cached_model_sha256(url) == expected  # and saved whole

@@ -76,6 +76,10 @@ def model_ready(store: Store, model: str, load_ms: dict | None = None) -> None:
     store.set(model_ready=model, model_load_ms=load_ms)
 
 
+def model_damaged(store: Store, model: str) -> None:
+    store.set(model_damaged=model)
+
+
 # -- the editor --------------------------------------------------------------
 def set_tool(store: Store, tool: str) -> None:
     if tool in ("compare", "erase", "restore"):

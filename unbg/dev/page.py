@@ -15,12 +15,13 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from ..core.models import DEFAULT_MODEL, MODEL_CACHE
 from .page_editor import EditorActions
 from .page_scripts import BASE64_OF, BATCH_ROWS, DROP_FILES, DROP_PREVENTED, LONG_TASKS, POST_CUT
+from .page_site import SiteActions
 
 READY_TIMEOUT = 60
 JOB_TIMEOUT = 240  # the first job downloads the model and compiles it
 
 
-class AppPage(EditorActions):
+class AppPage(EditorActions, SiteActions):
     def __init__(self, driver, base_url: str) -> None:
         self.driver = driver
         self.base_url = base_url

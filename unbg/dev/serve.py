@@ -1,7 +1,7 @@
 """Serve the app from the project root with the headers it needs.
 
-Cross-origin isolation (COOP + COEP) gives onnxruntime-web its threads; CORP keeps
-every response to our own origin.
+The headers (isolation, CORP, the content-security-policy) are unbg.build.headers', the same a
+built site's `_headers` and service worker send.
 """
 
 from __future__ import annotations
@@ -14,16 +14,13 @@ import os
 import threading
 from pathlib import Path
 
+from ..build.headers import response_headers
 from ..core.embedding import parse_origins
 
 ROOT = Path(__file__).resolve().parents[2]
 EMBED_CONFIG = "/assets/embed.json"  # the allowed parent origins, read by the page
 EMBED_MODULE = "/assets/embed.mjs"  # what a host page imports to embed unbg
-ISOLATION_HEADERS = {
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Cross-Origin-Embedder-Policy": "require-corp",
-    "Cross-Origin-Resource-Policy": "same-origin",
-}
+FRAMED = ("/", "/index.html", EMBED_MODULE)  # what other origins' pages may frame or import
 MIME_TYPES = {
     ".wasm": "application/wasm",
     ".mjs": "text/javascript",
@@ -39,14 +36,10 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
 
     def end_headers(self) -> None:
-        page = self.path.split("?")[0] in ("/", "/index.html")
-        for name, value in ISOLATION_HEADERS.items():
-            # The page itself may be framed by an isolated host (which needs CORP cross-origin);
-            # which hosts may frame it, frame-ancestors says.
-            self.send_header(name, "cross-origin" if page and name == "Cross-Origin-Resource-Policy" else value)
-        if page:
-            self.send_header("Content-Security-Policy", frame_ancestors(self.server.embed_origins))
-        if self.path.split("?")[0] == EMBED_MODULE:  # host pages on other origins import it
+        path = self.path.split("?")[0]
+        for name, value in response_headers(self.server.embed_origins, framed=path in FRAMED).items():
+            self.send_header(name, value)
+        if path == EMBED_MODULE:  # host pages on other origins import it
             self.send_header("Access-Control-Allow-Origin", "*")
         # Revalidate every time: edits show up at once, unchanged files still answer 304.
         self.send_header("Cache-Control", "no-cache")
@@ -72,10 +65,6 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
-def frame_ancestors(origins: list[str]) -> str:
-    return "frame-ancestors " + " ".join(["'self'", *origins])
-
-
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     verbose = True
@@ -96,6 +85,23 @@ def start_server(host: str = "127.0.0.1", port: int = 0, root: Path = ROOT, verb
     """Start serving ``root`` in a background thread; port 0 picks a free one."""
     server = Server((host, port), functools.partial(Handler, directory=str(root)), embed_origins=embed_origins)
     server.verbose = verbose
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+class PlainHandler(http.server.SimpleHTTPRequestHandler):
+    """A host that adds no headers of its own, as many static hosts do: what dist/ must work on."""
+
+    extensions_map = Handler.extensions_map
+
+    def log_message(self, format: str, *args) -> None:
+        pass
+
+
+def start_plain_server(root: Path, host: str = "127.0.0.1", port: int = 0) -> http.server.ThreadingHTTPServer:
+    """Serve ``root`` without any header of ours, in a background thread."""
+    server = http.server.ThreadingHTTPServer((host, port), functools.partial(PlainHandler, directory=str(root)))
+    server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 

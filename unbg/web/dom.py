@@ -9,6 +9,11 @@ import js
 from pyodide.ffi import create_once_callable, create_proxy, to_js
 
 
+def hex_of(buffer) -> str:
+    """An ArrayBuffer's bytes in hex (a digest: a few bytes)."""
+    return bytes(js.Uint8Array.new(buffer).to_py()).hex()
+
+
 def js_object(value: dict):
     """A plain JS object from a dict (nested dicts too): options bags and messages."""
     return to_js(value, dict_converter=js.Object.fromEntries)
@@ -227,9 +232,16 @@ def console_warn(message: str) -> None:
     js.console.warn(message)
 
 
-def take_early_photos() -> list[list]:
-    """The photos given before Python was ready (assets/early-photos.js), a list per pick, drop or paste."""
-    return [[group[i] for i in range(group.length)] for group in js.window.unbgEarly.take()]
+def take_early_photos(later: Callable[[list], None]) -> list[list]:
+    """The photos given before Python was ready (assets/early-photos.js), a list per pick, drop or paste.
+
+    Photos handed to the page's script afterwards (a share, "open with") go to ``later``.
+    """
+    def as_list(files) -> list:  # a JS array of File objects
+        return [files[i] for i in range(files.length)]
+
+    files_later = create_proxy(lambda files: later(as_list(files)))  # lives as long as the page
+    return [as_list(group) for group in js.window.unbgEarly.take(files_later)]
 
 
 def own_origin() -> str:

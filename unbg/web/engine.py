@@ -55,6 +55,7 @@ class BrowserEngine:
         self.on_model_progress: Callable[[float | None], None] = lambda fraction: None
         # (model, {"read_ms", "session_ms"}): bytes from the cache or network, then the session.
         self.on_model_ready: Callable[[str, dict], None] = lambda model, load_ms: None
+        self.on_model_damaged: Callable[[str], None] = lambda model: None  # its cached copy failed the check
 
     # -- models ------------------------------------------------------------
     async def _runtime(self):
@@ -92,19 +93,43 @@ class BrowserEngine:
     async def _load(self, model: str):
         name = model_choice(model).name
         entry = self._manifest[name]
+        url = self._model_url(model)
+        # A model the build optimised already needs no optimisation here (see optimised_offline).
+        level = "disabled" if entry.get("optimised") else "all"
+        options = dom.js_object({"executionProviders": dom.js_array(["wasm"]), "graphOptimizationLevel": level})
         try:
             ort = await self._runtime()
             started = time.perf_counter()
-            data = await model_cache.model_bytes(self._model_url(model), entry["bytes"], self.on_model_progress)
+            data = await model_cache.cached_model(url)
             read = time.perf_counter()
-            # A model the build optimised already needs no optimisation here (see optimised_offline).
-            level = "disabled" if entry.get("optimised") else "all"
-            options = dom.js_object({"executionProviders": dom.js_array(["wasm"]), "graphOptimizationLevel": level})
-            session = await ort.InferenceSession.create(data, options)
+            session = None if data is None else await self._trusted_session(ort, data, entry["sha256"], options)
+            if session is None:
+                if data is not None:  # the saved copy is damaged: say so, and fetch it again
+                    await model_cache.forget(url)
+                    self.on_model_damaged(name)
+                started = time.perf_counter()
+                data = await model_cache.download_model(url, entry["bytes"], entry["sha256"], self.on_model_progress)
+                read = time.perf_counter()
+                session = await ort.InferenceSession.create(data, options)
         except (JsException, NotSupported) as error:
             raise ModelLoadError(f"The {name} model could not be loaded ({error}). Reload the page to try again.") from None
         self.on_model_ready(name, {"read_ms": _ms(read - started), "session_ms": _ms(time.perf_counter() - read)})
         return session
+
+    async def _trusted_session(self, ort, data, sha256: str, options):
+        """A session of cached bytes, or None if they fail their check (made while they are checked)."""
+        intact = model_cache.has_digest(data, sha256)
+        self.on_model_progress(1.0)
+        try:
+            session = await ort.InferenceSession.create(data, options)
+        except JsException:
+            if await intact:
+                raise
+            return None  # damaged bytes may not even parse
+        if await intact:
+            return session
+        await session.release()
+        return None
 
     # -- the port: one cut ---------------------------------------------------
     async def cut(self, image, options: CutOptions, progress: Progress, abort: AbortSignal):
