@@ -88,6 +88,7 @@
     const registration = await registered.catch(() => null);
     if (registration && registration.active && !localStorage.getItem(OFFLINE_SHOWN)) {
       localStorage.setItem(OFFLINE_SHOWN, "1");
+      html.dataset.offlineReady = "";
       notice("Ready to work offline: the app and its model are saved on this device.");
     }
   });

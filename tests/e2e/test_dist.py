@@ -69,6 +69,7 @@ def test_a_plain_host_gives_an_isolated_installable_app_that_works_offline(drive
     site.expected_errors.append("Executing inline script violates")
     assert page.inline_script_blocked() == {"ran": False, "violated": "script-src-elem"}
     cut_a_photo(page, photo)
+    assert page.page_data("offline-ready") == "" and page.script("return 'offlineReady' in document.documentElement.dataset")
 
     page.hard_reload()  # bypasses the worker: the page reloads itself once more to be isolated
     assert page.wait_until_isolated()["threads"] > 1

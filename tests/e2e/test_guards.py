@@ -8,19 +8,38 @@ import pytest
 from selenium.common.exceptions import WebDriverException
 
 from tests.e2e.conftest import console_errors, foreign_requests
+from unbg.dev.serve import start_plain_server
 
 
-def test_guards_catch_console_errors_and_requests_to_other_origins(driver, base_url):
-    driver.get(base_url + "assets/css/app.css")  # any page of ours that is not the app
+FETCH_ELSEWHERE = "fetch('http://localhost:{port}/LICENSE', {{mode: 'no-cors'}}).catch(() => {{}}); console.error('boom')"
+
+
+def test_guards_catch_console_errors_and_requests_to_other_origins(driver, tmp_path):
+    # A page with no policy of ours (the app's would stop the request before it is sent).
+    (tmp_path / "index.html").write_text("<!doctype html><title>no policy</title>")
+    plain = start_plain_server(tmp_path)
+    port = plain.server_address[1]
+    try:
+        driver.get(f"http://127.0.0.1:{port}/")
+        driver.get_log("browser")
+        driver.get_log("performance")
+        # Another origin on loopback: same server, different host name.
+        driver.execute_script(FETCH_ELSEWHERE.format(port=port))
+        driver.execute_async_script("setTimeout(arguments[0], 300)")
+        assert any("boom" in message for message in console_errors(driver))
+        assert f"http://localhost:{port}/LICENSE" in foreign_requests(driver, f"http://127.0.0.1:{port}/")
+    finally:
+        plain.shutdown()
+
+
+def test_the_policy_stops_any_request_to_another_origin(driver, base_url):
+    driver.get(base_url + "assets/css/app.css")  # any page of ours: every response carries the policy
     driver.get_log("browser")
     driver.get_log("performance")
-    port = urlsplit(base_url).port
-    # Another origin on loopback: same server, different host name.
-    driver.execute_script(f"fetch('http://localhost:{port}/LICENSE', {{mode: 'no-cors'}}).catch(() => {{}}); console.error('boom')")
+    driver.execute_script(FETCH_ELSEWHERE.format(port=urlsplit(base_url).port))
     driver.execute_async_script("setTimeout(arguments[0], 300)")
-
-    assert any("boom" in message for message in console_errors(driver))
-    assert f"http://localhost:{port}/LICENSE" in foreign_requests(driver, base_url)
+    assert foreign_requests(driver, base_url) == []  # never sent
+    assert any("Content Security Policy" in message for message in console_errors(driver))
 
 
 def test_a_crashed_page_fails_one_test_and_the_next_gets_a_fresh_browser(browsers):
