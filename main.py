@@ -17,6 +17,7 @@ from components.toolbar import Toolbar
 from unbg.core import JobQueue, actions
 from unbg.core.cut_service import CutService
 from unbg.core.message_api import MessageApi
+from unbg.core.url_settings import url_settings
 from unbg.web import dom
 from unbg.web.context import page_context
 from unbg.web.engine import BrowserEngine
@@ -43,6 +44,7 @@ async def read_json(path: str):
 async def start():
     manifest, embed = await asyncio.gather(read_json("assets/models/models.json"), read_json("assets/embed.json"))
     store = actions.create_store()
+    actions.apply_url_settings(store, url_settings(dom.query_string()))
     engine = BrowserEngine(manifest)
     queue = JobQueue(engine, report_bug=lambda job, error: dom.console_error(f"unbg: {job.name}: {error!r}"))
     layers = PhotoLayers(store, dom.find("[data-testid=original-image]"), dom.find("[data-testid=result-image]"))

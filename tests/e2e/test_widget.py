@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 
 import pytest
 from PIL import Image
 
 from tests.drawings import subject_jpeg
-from unbg.dev.serve import start_server
+from unbg.build.headers import ISOLATION
+from unbg.build.site import ROOT
+from unbg.dev.serve import start_plain_server
 
 HOST_CUT = """
 const [b64, options, done] = arguments;
@@ -31,10 +34,16 @@ setTimeout(() => done(replies.map(r => ({type: r.type, id: r.id, code: r.code, m
 """
 
 
+HOSTS = {
+    "plain": {},  # most sites: not isolated (the widget isolates itself: Document-Isolation-Policy)
+    "isolated": ISOLATION,  # a site that is isolated itself, and delegates it to the frame
+}
+
+
 @pytest.fixture
-def host(server, base_url):
-    """A page on another origin (another port) that embeds the widget; the app allows that origin."""
-    other = start_server()
+def host(request, server, base_url):
+    """A page of another site (another port) that embeds the widget; the app allows that origin."""
+    other = start_plain_server(ROOT, headers=HOSTS[getattr(request, "param", "plain")])
     origin = f"http://127.0.0.1:{other.server_address[1]}"
     server.embed_origins = [origin]
     widget = f"{base_url}index.html?embed=1"
@@ -49,13 +58,15 @@ def open_host(app, url: str, ready: bool = True) -> None:
         app.wait_for(lambda d: app.script("return document.documentElement.dataset.widget") == "ready", 60)
 
 
-def test_an_allowed_host_gets_ready_and_a_cut_out_of_its_photo(app, host):
+@pytest.mark.parametrize("host", list(HOSTS), indirect=True)
+def test_an_allowed_host_gets_ready_with_threads_and_a_cut_out_of_its_photo(app, host):
     open_host(app, host())
+    threads = int(re.search(r"\((\d+) threads?\)", app.find_css("#status").text).group(1))  # as unbg:ready said
+    assert threads > 1  # the widget is isolated in the frame either way
     reply = app.async_script(HOST_CUT, base64.b64encode(subject_jpeg(320, 240)).decode(), {}, timeout=240)
     assert (reply["width"], reply["height"]) == (320, 240), reply
     image = Image.open(io.BytesIO(base64.b64decode(reply["png"])))
     assert image.format == "PNG" and image.mode == "RGBA" and image.size == (320, 240)
-    assert "thread" in app.find_css("#status").text  # unbg:ready said how many
 
 
 def test_malformed_messages_get_bad_request_and_the_widget_stays_usable(app, host):
@@ -93,8 +104,7 @@ document.body.append(frame);
 def test_a_page_that_is_not_allowed_gets_no_answer_and_cannot_frame_it(app, host, server, tmp_path):
     open_host(app, host())  # the allowed host, with the widget ready in frames[0]
     (tmp_path / "index.html").write_text(SIBLING)
-    host_origin = host().split("/examples/")[0]
-    stranger = start_server(root=tmp_path, embed_origins=[host_origin])  # it lets the host frame it
+    stranger = start_plain_server(tmp_path)  # no policy: the host may frame it
     try:
         sibling = f"http://localhost:{stranger.server_address[1]}/index.html"  # another origin
         assert app.async_script(ADD_SIBLING, sibling) == []
@@ -107,3 +117,21 @@ def test_a_page_that_is_not_allowed_gets_no_answer_and_cannot_frame_it(app, host
     seen = []
     app.wait_for(lambda d: seen.extend(d.get_log("browser")) or any("frame-ancestors" in e["message"] for e in seen), 30)
     assert app.script("return document.documentElement.dataset.widget") is None  # no unbg:ready
+
+
+def test_the_url_gives_the_widget_its_settings_and_accent(app, base_url):
+    app.driver.get(f"{base_url}index.html?embed=1&model=quality&format=webp&background=00aa00&best=1&accent=aa0000")
+    app.wait_for(lambda d: app.state == "ready", 60)
+    assert app.find("model").get_attribute("value") == "quality"
+    assert app.find("export-format").get_attribute("value") == "webp"
+    assert app.find("background").get_attribute("value") == "#00aa00"
+    assert app.find("best").is_selected()
+    assert app.script("return getComputedStyle(document.documentElement).getPropertyValue('--accent').trim()") == "#aa0000"
+    assert not app.find_css("header.top").is_displayed()
+
+    app.driver.get(f"{base_url}index.html?embed=1&model=evil&format=gif&accent=red&best=maybe")
+    app.wait_for(lambda d: app.state == "ready", 60)
+    assert app.find("model").get_attribute("value") == "fast"
+    assert app.find("export-format").get_attribute("value") == "png"
+    assert not app.find("best").is_selected()
+    assert app.script("return getComputedStyle(document.documentElement).getPropertyValue('--accent').trim()") == "#3b5bdb"

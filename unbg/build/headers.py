@@ -33,10 +33,15 @@ def content_security_policy(embed_origins: list[str]) -> str:
 
 def response_headers(embed_origins: list[str], framed: bool) -> dict[str, str]:
     """What every response carries; ``framed``: the page (or embed.mjs) that other origins may load."""
+    framing = {
+        # An isolated host can frame the page (or import embed.mjs) only if it allows cross-origin use.
+        "Cross-Origin-Resource-Policy": "cross-origin",
+        # Isolates the page even in a frame of a host that is not isolated (Chromium 137+): threads.
+        "Document-Isolation-Policy": "isolate-and-require-corp",
+    }
     return {
         **ISOLATION,
-        # An isolated host can frame the page (or import embed.mjs) only if it allows cross-origin use.
-        "Cross-Origin-Resource-Policy": "cross-origin" if framed else "same-origin",
+        **(framing if framed else {"Cross-Origin-Resource-Policy": "same-origin"}),
         "Content-Security-Policy": content_security_policy(embed_origins),
         "X-Content-Type-Options": "nosniff",
     }

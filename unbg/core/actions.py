@@ -27,6 +27,11 @@ def choose_best(store: Store, on: bool) -> None:
     store.set(best=bool(on))
 
 
+def apply_url_settings(store: Store, settings: dict) -> None:
+    """What the page's URL asked for (core.url_settings, already checked)."""
+    store.set(**settings)
+
+
 # -- the page's jobs ---------------------------------------------------------
 def job_started(store: Store, job_id: int, name: str) -> None:
     store.set(page="busy", running_job=job_id, job_name=name, error=None, stage="decode", preview=False)

@@ -90,17 +90,25 @@ def start_server(host: str = "127.0.0.1", port: int = 0, root: Path = ROOT, verb
 
 
 class PlainHandler(http.server.SimpleHTTPRequestHandler):
-    """A host that adds no headers of its own, as many static hosts do: what dist/ must work on."""
+    """Another site's host: no headers of ours (many static hosts add none), or only those it is given."""
 
     extensions_map = Handler.extensions_map
+    extra_headers: dict[str, str] = {}
+
+    def end_headers(self) -> None:
+        for name, value in self.extra_headers.items():
+            self.send_header(name, value)
+        super().end_headers()
 
     def log_message(self, format: str, *args) -> None:
         pass
 
 
-def start_plain_server(root: Path, host: str = "127.0.0.1", port: int = 0) -> http.server.ThreadingHTTPServer:
-    """Serve ``root`` without any header of ours, in a background thread."""
-    server = http.server.ThreadingHTTPServer((host, port), functools.partial(PlainHandler, directory=str(root)))
+def start_plain_server(root: Path, host: str = "127.0.0.1", port: int = 0,
+                       headers: dict[str, str] | None = None) -> http.server.ThreadingHTTPServer:
+    """Serve ``root`` with no header of ours (only ``headers``), in a background thread."""
+    handler = type("Host", (PlainHandler,), {"extra_headers": headers or {}})
+    server = http.server.ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(root)))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

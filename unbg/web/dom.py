@@ -244,6 +244,10 @@ def take_early_photos(later: Callable[[list], None]) -> list[list]:
     return [as_list(group) for group in js.window.unbgEarly.take(files_later)]
 
 
+def query_string() -> str:
+    return js.location.search
+
+
 def own_origin() -> str:
     return js.location.origin
 
