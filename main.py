@@ -9,6 +9,7 @@ from components.brush_canvas import BrushCanvas
 from components.compare_slider import CompareSlider
 from components.dropzone import Dropzone
 from components.error_banner import ErrorBanner
+from components.host_jobs import HostJobs
 from components.model_picker import ModelPicker
 from components.output_options import OutputOptions
 from components.progress import Progress
@@ -66,12 +67,14 @@ async def start():
         BatchList(dom.find("[data-component=batch]"), store, service, layers),
         Progress(dom.find("[data-component=progress]"), store, on_cancel=service.cancel),
         ErrorBanner(dom.find("[data-component=error]"), store),
+        HostJobs(dom.find("[data-component=host-jobs]"), store),
         ResultView(dom.find("[data-component=result]"), store),
         Toolbar(dom.find("[data-component=result]"), store, layers, service),
         CompareSlider(frame, store),
         BrushCanvas(frame, store, layers),
     ]
-    port = MessagePort(MessageApi(queue), embed["origins"])
+    api = MessageApi(queue, on_activity=lambda rows: actions.host_jobs_changed(store, rows))
+    port = MessagePort(api, embed["origins"])
     context = page_context()
     dom.mark_page(isolated=str(context.isolated).lower(), threads=str(context.threads))
     store.subscribe(mirror_page_state)

@@ -8,7 +8,7 @@ from tests.fake_engine import FakeEngine
 from tests.test_jobs import run, settle
 from unbg.core import CutOptions, JobQueue, actions
 from unbg.core.cut_service import CutService
-from unbg.core.message_api import MessageApi
+from unbg.core.message_api import RECENT, MessageApi
 
 
 class EditorEngine(FakeEngine):
@@ -213,5 +213,32 @@ def test_a_bad_image_is_bad_input_and_a_cancelled_job_says_so():
         assert final["next"]["code"] == "cancelled" and "next" not in engine.started
         assert final["slow"]["type"] == "unbg:result"
         assert [reply["code"] for reply in replies if reply.get("code") == "bad_request"] == ["bad_request"]
+
+    run(scenario())
+
+
+def test_the_widget_is_shown_what_its_host_asked_for():
+    async def scenario():
+        seen, engine = [], FakeEngine()
+        api = MessageApi(JobQueue(engine), on_activity=seen.append)
+        api.handle({"type": "unbg:cut", "id": "bad", "image": "bad"}, lambda reply: None, origin="o")
+        api.handle({"type": "unbg:cut", "id": "slow", "image": "gate"}, lambda reply: None, origin="o")
+        api.handle({"type": "unbg:cut", "id": "next", "image": "ok"}, lambda reply: None, origin="o")
+        api.handle({"type": "unbg:cancel", "id": "next"}, lambda reply: None, origin="o")
+        for _ in range(3):
+            await settle()
+        assert {row["id"]: row["status"] for row in seen[-1]} == {"bad": "failed", "slow": "running", "next": "cancelled"}
+        assert [row["stage"] for row in seen[-1] if row["id"] == "slow"] == ["decode"]
+        engine.release()
+        for _ in range(5):
+            await settle()
+        shown = {row["id"]: row for row in seen[-1]}
+        assert shown["bad"]["error"] == "not an image"
+        assert (shown["slow"]["status"], shown["slow"]["width"], shown["slow"]["height"]) == ("done", 4, 3)
+        for number in range(RECENT + 2):
+            api.handle({"type": "unbg:cut", "id": f"more-{number}", "image": "ok"}, lambda reply: None, origin="o")
+        for _ in range(5 * (RECENT + 2)):
+            await settle()
+        assert [row["id"] for row in seen[-1]] == [f"more-{number}" for number in range(2, RECENT + 2)]
 
     run(scenario())

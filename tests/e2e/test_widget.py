@@ -8,6 +8,7 @@ import re
 
 import pytest
 from PIL import Image
+from selenium.webdriver.common.by import By
 
 from tests.drawings import subject_jpeg
 from unbg.build.headers import ISOLATION
@@ -128,6 +129,11 @@ def test_the_url_gives_the_widget_its_settings_and_accent(app, base_url):
     assert app.find("best").is_selected()
     assert app.script("return getComputedStyle(document.documentElement).getPropertyValue('--accent').trim()") == "#aa0000"
     assert not app.find_css("header.top").is_displayed()
+    app.set_viewport(320, 480)  # the smallest box a host may give it
+    try:
+        assert not app.scrolls_sideways() and app.find_css("[data-component=dropzone]").is_displayed()
+    finally:
+        app.reset_viewport()
 
     app.driver.get(f"{base_url}index.html?embed=1&model=evil&format=gif&accent=red&best=maybe")
     app.wait_for(lambda d: app.state == "ready", 60)
@@ -135,3 +141,43 @@ def test_the_url_gives_the_widget_its_settings_and_accent(app, base_url):
     assert app.find("export-format").get_attribute("value") == "png"
     assert not app.find("best").is_selected()
     assert app.script("return getComputedStyle(document.documentElement).getPropertyValue('--accent').trim()") == "#3b5bdb"
+
+
+# Post messages (an image as image_b64 becomes a Blob) and wait for the final reply of each id.
+HOST_SESSION = """
+const [messages, finalIds, done] = arguments;
+const frame = window.unbgWidget.frame, origin = new URL(frame.src).origin, finals = {};
+addEventListener('message', e => {
+  const data = e.data || {};
+  if (e.source !== frame.contentWindow || !['unbg:result', 'unbg:error'].includes(data.type)) return;
+  finals[data.id] = data.type === 'unbg:result' ? 'result' : data.code;
+  if (finalIds.every(id => id in finals)) done(finals);
+});
+for (const {image_b64, ...message} of messages) {
+  if (image_b64) message.image = new Blob([Uint8Array.from(atob(image_b64), c => c.charCodeAt(0))]);
+  frame.contentWindow.postMessage(message, origin);
+}
+"""
+
+
+def test_the_host_cancels_a_waiting_job_and_the_widget_shows_what_it_was_asked(app, host):
+    open_host(app, host())
+    photo = base64.b64encode(subject_jpeg(160, 120)).decode()
+    finals = app.async_script(HOST_SESSION, [
+        {"type": "unbg:cut", "id": "first", "image_b64": photo},
+        {"type": "unbg:cut", "id": "second", "image_b64": photo},
+        {"type": "unbg:cancel", "id": "second"},  # still waiting for the first
+        {"type": "unbg:cut", "id": "third", "image_b64": photo, "options": {"output": "mask"}},
+    ], ["first", "second", "third"], timeout=240)
+    assert finals == {"first": "result", "second": "cancelled", "third": "result"}
+    app.driver.switch_to.frame(app.find_css("#cutter iframe"))
+    try:
+        rows = {row.get_attribute("data-id"): (row.get_attribute("data-status"), row.text)
+                for row in app.driver.find_elements(By.CSS_SELECTOR, "[data-testid=host-job]")}
+        thumbnails = app.script("return [...document.querySelectorAll('[data-testid=host-job] img')]"
+                                ".filter(i => i.complete && i.naturalWidth > 0).length")
+    finally:
+        app.driver.switch_to.default_content()
+    assert rows["first"][0] == rows["third"][0] == "done" and "Sent back · 160 × 120 px" in rows["first"][1]
+    assert rows["second"] == ("cancelled", "Photo “second”\nCancelled by the page")
+    assert thumbnails == 1  # the first's cut-out (a mask has no picture)

@@ -73,6 +73,10 @@ def items_changed(store: Store, rows: tuple) -> None:
     store.set(items=rows)
 
 
+def host_jobs_changed(store: Store, rows: tuple) -> None:
+    store.set(host_jobs=rows)
+
+
 def model_progress(store: Store, fraction: float | None) -> None:
     store.set(model_progress=None if fraction is None else round(min(max(fraction, 0.0), 1.0), 3))
 

@@ -17,6 +17,9 @@ API = "api"
 MAX_ID_LENGTH = 100
 MAX_IMAGE_BYTES = 256 * 2**20  # a 200 MP phone photo is about 100 MB as a HEIC
 OPTION_NAMES = ("model", "output", "best")
+THUMBNAIL_SIZE = 96  # px: the widget shows the host what it sent back
+RECENT = 5  # finished jobs the widget still shows
+FINISHED = ("done", "failed", "cancelled")
 Reply = Callable[[dict], None]
 
 
@@ -38,13 +41,17 @@ def cut_options(options) -> CutOptions:
         raise BadRequest(f"Unknown output {output!r}: ask for 'cutout' or 'mask'.")
     if not isinstance(best, bool):
         raise BadRequest("'best' must be true or false.")
-    return CutOptions(model=model, views=view_count(best), output=output)
+    return CutOptions(model=model, views=view_count(best), output=output, thumbnail=THUMBNAIL_SIZE)
 
 
 class MessageApi:
-    def __init__(self, queue: JobQueue) -> None:
+    """``on_activity(rows)`` hears of every change to the jobs senders asked for (the widget shows them)."""
+
+    def __init__(self, queue: JobQueue, on_activity: Callable[[tuple], None] = lambda rows: None) -> None:
         self._queue = queue
         self._jobs: dict[tuple[str, str], Job] = {}  # (sender's origin, id) → its job, while it is not finished
+        self._activity: dict[int, dict] = {}  # queue job id → what the widget shows of it, oldest first
+        self._on_activity = on_activity
 
     def handle(self, message: dict, reply: Reply, origin: str = "") -> None:
         """Answer one message from ``origin``; every reply carries the message's ``id``."""
@@ -68,10 +75,23 @@ class MessageApi:
         except UnbgError as error:
             send({"type": "unbg:error", "code": error_code(error), "message": str(error)})
             return
-        progress = lambda stage, value=None: send({"type": "unbg:progress", "stage": stage, "value": value})
+        def progress(stage: str, value=None) -> None:
+            self._show(job, status="running", stage=stage)
+            send({"type": "unbg:progress", "stage": stage, "value": value})
+
         job = self._queue.submit(message["image"], options, source=API, name=f"message {job_id}", progress=progress)
         self._jobs[(origin, job_id)] = job
+        self._show(job, id=job_id, status="queued")
         asyncio.ensure_future(self._answer(origin, job_id, job, send))
+
+    def _show(self, job: Job, **changes) -> None:
+        row = self._activity.setdefault(job.id, {"job": job.id, "stage": None, "width": None, "height": None,
+                                                 "thumbnail": None, "error": None})
+        row.update(changes)
+        finished = [key for key, shown in self._activity.items() if shown["status"] in FINISHED]
+        for key in finished[:-RECENT]:
+            del self._activity[key]
+        self._on_activity(tuple(dict(shown) for shown in self._activity.values()))
 
     def _cancel(self, origin: str, job_id: str) -> None:
         """Cancel a job this origin sent; its own reply (an ``unbg:error`` ``cancelled``) follows."""
@@ -85,7 +105,9 @@ class MessageApi:
         del self._jobs[(origin, job_id)]
         if job.status == "done":
             result, job.result = job.result, None
+            self._show(job, status="done", width=result.width, height=result.height, thumbnail=result.thumbnail)
             send({"type": "unbg:result", "blob": result.file, "width": result.width, "height": result.height,
                   "timings": result.timings})
         else:
+            self._show(job, status="cancelled" if job.status == "cancelled" else "failed", error=str(job.error))
             send({"type": "unbg:error", "code": error_code(job.error), "message": str(job.error)})

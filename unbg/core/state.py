@@ -32,6 +32,7 @@ def initial_state() -> dict:
         "jobs_done": 0,  # finished page jobs, successful or not: what tests wait on
         "items": (),  # the batch list: a dict per photo (id, name, status, error, thumbnail, width, height, edited)
         "open_item": None,  # the id of the item in the editor
+        "host_jobs": (),  # the widget's host page's recent unbg:cut jobs (core.message_api rows)
         # The editor
         "tool": "compare",  # compare | erase | restore
         "brush_size": 40,  # diameter in screen pixels: the brush looks the same at any zoom
