@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import TimeoutException, WebDriverException
 
 from ..core.models import MODEL_CACHE
 
@@ -13,7 +13,9 @@ SITE_STATE = """
 const html = document.documentElement;
 if (html.dataset.state !== 'ready') return null;
 return {isolated: crossOriginIsolated, controlled: !!navigator.serviceWorker.controller,
-        threads: Number(html.dataset.threads), url: location.href};
+        threads: Number(html.dataset.threads), url: location.href,
+        tagline: document.querySelector('.tagline').textContent,
+        reloaded: sessionStorage.getItem('unbg-isolation-reload')};
 """
 
 # An inline script the policy must block: it reports whether it ran and what the page saw.
@@ -72,7 +74,16 @@ class SiteActions:
 
     def wait_until_isolated(self, timeout: float = 90) -> dict:
         """The first visit reloads once, under the worker: wait for that page to be ready and isolated."""
-        return self.wait_for(lambda d: (s := self.site_state()) and s["isolated"] and s["controlled"] and s, timeout)
+        seen = []
+
+        def isolated(driver):
+            state = self.site_state()
+            seen[:] = [state]
+            return state and state["isolated"] and state["controlled"] and state
+        try:
+            return self.wait_for(isolated, timeout)
+        except TimeoutException:
+            raise AssertionError(f"the page never became isolated; last seen: {seen}") from None
 
     def wait_until_ready_again(self, timeout: float = 90) -> dict:
         return self.wait_for(lambda d: self.site_state(), timeout)
