@@ -3,6 +3,10 @@
 import asyncio
 import json
 
+import js
+
+js.performance.mark("unbg:main-start")  # Pyodide, PyScript and our files are there; our imports follow
+
 from components.batch_list import BatchList
 from components.best_toggle import BestToggle
 from components.brush_canvas import BrushCanvas
@@ -43,6 +47,7 @@ async def read_json(path: str):
 
 
 async def start():
+    dom.mark("unbg:python-ready")  # PyScript, Pyodide and our files are there, main.py's imports done
     manifest, embed = await asyncio.gather(read_json("assets/models/models.json"), read_json("assets/embed.json"))
     store = actions.create_store()
     actions.apply_url_settings(store, url_settings(dom.query_string()))
@@ -79,6 +84,8 @@ async def start():
     dom.mark_page(isolated=str(context.isolated).lower(), threads=str(context.threads))
     store.subscribe(mirror_page_state)
     actions.page_ready(store)
+    dom.mark("unbg:ready")
+    engine.start()  # after ready: on two cores its start would have delayed Python's
     dropzone.take_early_photos()  # and the model's prewarm starts with them
     port.announce(context.threads)
     await service.warm_start()

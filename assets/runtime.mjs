@@ -1,6 +1,6 @@
-// onnxruntime-web, set up and started as the page loads, while Pyodide is still booting:
-// compiling its WebAssembly and starting its worker and threads then costs the first
-// model nothing. The Python engine imports this module and awaits `ready`.
+// onnxruntime-web, set up as the page loads and started once the page is ready (main.py calls
+// start()): compiling its WebAssembly and starting its worker and threads while Pyodide boots
+// made the page ready 0.5-1 s later on two cores. The Python engine awaits start().
 import * as ort from "./vendor/ort/ort.wasm.min.mjs";
 
 ort.env.logLevel = "error";
@@ -13,7 +13,11 @@ ort.env.wasm.proxy = true; // inference runs in onnxruntime's worker: the page s
 const STARTER = Uint8Array.from(atob("CAg6OwoQCgF4EgF5IghJZGVudGl0eRIFc3RhcnRaDwoBeBIKCggIARIECgIIAWIPCgF5EgoKCAgBEgQKAggBQgQKABAS"),
                                 (c) => c.charCodeAt(0));
 
-export const ready = ort.InferenceSession.create(STARTER, { executionProviders: ["wasm"] })
-  .then((session) => session.release())
-  .then(() => ort);
-ready.catch(() => {}); // a failure is reported when a model is loaded, not as an unhandled rejection
+let started = null;
+
+export function start() {
+  started ??= ort.InferenceSession.create(STARTER, { executionProviders: ["wasm"] })
+    .then((session) => session.release())
+    .then(() => ort);
+  return started;
+}

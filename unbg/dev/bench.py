@@ -117,6 +117,7 @@ def bench_warm_start(page: AppPage, photo: bytes, models: list[str]) -> None:
     print(f"\n== second visit: page ready in {ready:.2f} s; the cached model's session ready {session:.2f} s later, "
           f"unasked; a photo sent then waits {waiting} ms for the model")
     print(f"{DEFAULT_MODEL} from the cache, the page's first session: {_load_ms(page)} (target: session <= 500 ms)")
+    print(f"second visit: {page.start_up()} (target: ready <= 1500 ms)")
     # Then the others, and the default once more: each load releases the session before it.
     others = [name for name in models if name != DEFAULT_MODEL]
     for model in others + ([DEFAULT_MODEL] if others else []):
@@ -230,6 +231,7 @@ def main(argv: list[str] | None = None) -> None:
         started = time.perf_counter()
         page.open()
         print(f"page ready in {time.perf_counter() - started:.2f} s; idle renderer RSS {memory.take() / 2**20:.0f} MB")
+        print(f"first visit: {page.start_up()}")
         print(f"cross-origin isolated: {page.script('return crossOriginIsolated')}, "
               f"threads: {page.script('return navigator.hardwareConcurrency')}")
         for spec in args.models.split(","):

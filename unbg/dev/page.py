@@ -14,7 +14,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from ..core.models import DEFAULT_MODEL, MODEL_CACHE
 from .page_editor import EditorActions
-from .page_scripts import BASE64_OF, BATCH_ROWS, DROP_FILES, DROP_PREVENTED, LONG_TASKS, POST_CUT
+from .page_scripts import BASE64_OF, BATCH_ROWS, DROP_FILES, DROP_PREVENTED, LONG_TASKS, POST_CUT, START_UP
 from .page_site import SiteActions
 
 READY_TIMEOUT = 60
@@ -188,6 +188,14 @@ class AppPage(EditorActions, SiteActions):
 
     def long_tasks(self) -> list[float]:
         return self.script("return window.unbgLongTasks || []")
+
+    def start_up(self) -> str:
+        """Where this page's start went: the runtime's bytes, Pyodide and PyScript, our files, our Python."""
+        t = {key: round(value or 0) for key, value in self.script(START_UP).items()}
+        return (f"HTML {t['html']} ms, Pyodide's WebAssembly fetched {t['wasm']} and its stdlib {t['stdlib']}, "
+                f"Pyodide + PyScript up (our files asked for) {t['files_start']}, our {t['files_end'] - t['files_start']} ms "
+                f"of files, main.py running {t['main']}, its imports {t['imported'] - t['main']} ms, "
+                f"wiring {t['ready'] - t['imported']} ms: ready {t['ready']} ms")
 
     def measures(self, name: str) -> list[float]:
         """Durations (ms) of the performance measures called ``name`` since the page opened."""

@@ -60,9 +60,14 @@ class BrowserEngine:
     # -- models ------------------------------------------------------------
     async def _runtime(self):
         if self._ort is None:
-            (runtime,) = await js_import(dom.absolute_url(RUNTIME_URL))  # the page loaded and started it already
-            self._ort = await runtime.ready
+            (runtime,) = await js_import(dom.absolute_url(RUNTIME_URL))  # the page has loaded it already
+            self._ort = await runtime.start()
         return self._ort
+
+    def start(self) -> None:
+        """Start onnxruntime now (its WebAssembly, worker and threads), before any model is asked for."""
+        task = asyncio.ensure_future(self._runtime())
+        task.add_done_callback(lambda done: done.cancelled() or done.exception())  # reported when a model loads
 
     def prewarm(self, model: str) -> None:
         self._session(model)
