@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 
 import pytest
@@ -93,3 +94,12 @@ def test_the_manifest_makes_an_installable_app(site):
     for icon in manifest["icons"]:
         assert (folder / icon["src"]).is_file()
     assert manifest["share_target"]["params"]["files"][0]["name"] == "photos"
+
+
+def test_text_and_webassembly_come_gzipped_too(site):
+    folder, _ = site
+    wasm = folder / "assets/vendor/pyodide/pyodide.asm.wasm"
+    packed = wasm.with_name(wasm.name + ".gz")
+    assert gzip.decompress(packed.read_bytes()) == wasm.read_bytes()
+    assert packed.stat().st_size < wasm.stat().st_size / 2
+    assert not list(folder.glob("assets/models/*.gz"))  # the models barely compress (6-14 %)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..core.embedding import parse_origins
 from ..core.models import MODEL_CACHE, MODEL_DIR
+from .compress import compressible, gzipped
 from .headers import response_headers
 from .icons import write_icons
 from .site import ROOT, browser_files
@@ -128,7 +129,7 @@ def shell_hashes(out: Path) -> dict[str, str]:
     """Every file the worker precaches (all but the models, sw.js and _headers) with its sha256."""
     skip = {"sw.js", "_headers"}
     return {path.relative_to(out).as_posix(): sha256(path) for path in sorted(out.rglob("*"))
-            if path.is_file() and path.name not in skip and not path.name.endswith(".onnx")}
+            if path.is_file() and path.name not in skip and not path.name.endswith((".onnx", ".gz"))}
 
 
 def write_worker(out: Path, embed_origins: list[str]) -> str:
@@ -172,13 +173,23 @@ def write_headers(out: Path, embed_origins: list[str]) -> None:
     (out / "_headers").write_text("\n".join(lines))
 
 
-def visit_sizes(out: Path) -> dict[str, int]:
-    groups = {"runtime": 0, "python": 0, "app": 0}
+def write_compressed(out: Path) -> None:
+    """file.gz beside each file that compresses, for hosts that serve them (nginx gzip_static, Caddy)."""
+    for path in sorted(out.rglob("*")):
+        if path.is_file() and path.name != "_headers" and compressible(path):
+            path.with_name(path.name + ".gz").write_bytes(gzipped(path.read_bytes()))
+
+
+def visit_sizes(out: Path) -> dict[str, tuple[int, int]]:
+    """Each part of a first visit: (bytes, bytes gzipped where a .gz was written)."""
+    groups = {"runtime": [0, 0], "python": [0, 0], "app": [0, 0]}
     for name in shell_hashes(out):
         size = (out / name).stat().st_size
+        packed = out / f"{name}.gz"
         group = "runtime" if name.startswith("assets/vendor/") else "python" if name.endswith((".py", ".toml")) else "app"
-        groups[group] += size
-    return groups
+        groups[group][0] += size
+        groups[group][1] += packed.stat().st_size if packed.exists() else size
+    return {group: tuple(sizes) for group, sizes in groups.items()}
 
 
 def build_dist(out: Path = DIST) -> str:
@@ -190,7 +201,9 @@ def build_dist(out: Path = DIST) -> str:
     copy_models(out)
     write_manifest(out)
     write_headers(out, embed_origins)
-    return write_worker(out, embed_origins)
+    build_id = write_worker(out, embed_origins)
+    write_compressed(out)
+    return build_id
 
 
 def main() -> None:
@@ -201,9 +214,10 @@ def main() -> None:
     sizes = visit_sizes(args.out)
     models = json.loads((args.out / MODEL_DIR / "models.json").read_text())
     mb = lambda n: f"{n / 1e6:.1f} MB"  # noqa: E731
+    both = lambda sizes: f"{mb(sizes[0])} ({mb(sizes[1])} gzipped)"  # noqa: E731
     print(f"unbg dist: build {build_id} in {args.out}")
-    print(f"  first visit: runtime {mb(sizes['runtime'])} (Pyodide, PyScript, onnxruntime-web, libheif-js), "
-          f"our Python {mb(sizes['python'])}, page {mb(sizes['app'])}, "
+    print(f"  first visit: runtime {both(sizes['runtime'])} (Pyodide, PyScript, onnxruntime-web, libheif-js), "
+          f"our Python {both(sizes['python'])}, page {both(sizes['app'])}, "
           f"then the model on first use: " + ", ".join(f"{name} {mb(m['bytes'])}" for name, m in models.items()))
     print("  later visits: nothing but sw.js, checked for an update; everything else comes from the worker's caches")
 

@@ -189,6 +189,19 @@ class AppPage(EditorActions, SiteActions):
     def long_tasks(self) -> list[float]:
         return self.script("return window.unbgLongTasks || []")
 
+    def forget_network(self) -> None:
+        """From now on, count what the browser receives (bytes_received)."""
+        self.driver.get_log("performance")
+
+    def bytes_received(self) -> int:
+        """Bytes on the wire (compressed, headers included) since forget_network, the page's and its workers'."""
+        total = 0
+        for entry in self.driver.get_log("performance"):
+            message = json.loads(entry["message"])["message"]
+            if message["method"] == "Network.loadingFinished":
+                total += message["params"]["encodedDataLength"]
+        return total
+
     def start_up(self) -> str:
         """Where this page's start went: the runtime's bytes, Pyodide and PyScript, our files, our Python."""
         t = {key: round(value or 0) for key, value in self.script(START_UP).items()}

@@ -14,6 +14,7 @@ import os
 import threading
 from pathlib import Path
 
+from ..build.compress import compressible, gzipped
 from ..build.headers import response_headers
 from ..core.embedding import parse_origins
 
@@ -51,14 +52,27 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if gate is not None:
             gate.wait(60)  # a test holds this file back (e.g. main.py: the page stays starting)
         if path == EMBED_CONFIG:
-            body = json.dumps({"origins": self.server.embed_origins}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.send_body(json.dumps({"origins": self.server.embed_origins}).encode(), "application/json")
+            return
+        file = Path(self.translate_path(path))
+        if ("gzip" in self.headers.get("Accept-Encoding", "") and file.is_file() and compressible(file)
+                and not self.headers.get("If-Modified-Since")):  # a revalidation gets its 304 below
+            self.send_body(self.server.gzipped(file), self.guess_type(str(file)), encoding="gzip",
+                           modified=self.date_time_string(int(file.stat().st_mtime)))
             return
         super().do_GET()
+
+    def send_body(self, body: bytes, content_type: str, encoding: str | None = None, modified: str | None = None) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        if encoding:
+            self.send_header("Content-Encoding", encoding)
+            self.send_header("Vary", "Accept-Encoding")
+        if modified:
+            self.send_header("Last-Modified", modified)
+        self.end_headers()
+        self.wfile.write(body)
 
     def log_message(self, format: str, *args) -> None:
         if self.server.verbose:
@@ -72,7 +86,18 @@ class Server(http.server.ThreadingHTTPServer):
     def __init__(self, *args, embed_origins: list[str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.gates: dict[str, threading.Event] = {}  # path → answered once the event is set
+        self._gzipped: dict[tuple, bytes] = {}
+        self._lock = threading.Lock()
         self.embed_origins = parse_origins(os.environ.get("EMBED_ORIGINS")) if embed_origins is None else embed_origins
+
+    def gzipped(self, file: Path) -> bytes:
+        """The file gzipped (fast level), kept until it changes."""
+        stat = file.stat()
+        key = (str(file), stat.st_mtime_ns, stat.st_size)
+        with self._lock:
+            if key not in self._gzipped:
+                self._gzipped[key] = gzipped(file.read_bytes(), level=6)
+            return self._gzipped[key]
 
     def hold(self, path: str) -> threading.Event:
         """Answer ``path`` only once the returned event is set (or after a minute)."""
