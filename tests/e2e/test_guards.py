@@ -32,6 +32,25 @@ def test_guards_catch_console_errors_and_requests_to_other_origins(driver, tmp_p
         plain.shutdown()
 
 
+WORKER_FETCHES_ELSEWHERE = """
+const [port, done] = arguments;
+const worker = new Worker(URL.createObjectURL(new Blob([
+  `fetch('http://localhost:${port}/LICENSE', {mode: 'no-cors'}).catch(() => 0).finally(() => postMessage('tried'))`])));
+worker.onmessage = () => done();
+"""
+
+
+def test_a_workers_request_elsewhere_is_refused_and_fails_the_test(driver, base_url):
+    """The performance log does not show workers' requests (measured); our policy refuses them and
+    says so on the console, which fails the test (onnxruntime's, libheif's worker, any other)."""
+    driver.get(base_url + "assets/css/app.css")
+    driver.get_log("browser")
+    driver.execute_async_script(WORKER_FETCHES_ELSEWHERE, urlsplit(base_url).port)
+    errors = console_errors(driver)
+    assert any("violates the following Content Security Policy" in message and "localhost" in message
+               for message in errors), errors
+
+
 def test_the_policy_stops_any_request_to_another_origin(driver, base_url):
     driver.get(base_url + "assets/css/app.css")  # any page of ours: every response carries the policy
     driver.get_log("browser")

@@ -55,7 +55,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             self.send_body(json.dumps({"origins": self.server.embed_origins}).encode(), "application/json")
             return
         file = Path(self.translate_path(path))
-        if ("gzip" in self.headers.get("Accept-Encoding", "") and file.is_file() and compressible(file)
+        if (self.server.compress and "gzip" in self.headers.get("Accept-Encoding", "") and file.is_file() and compressible(file)
                 and not self.headers.get("If-Modified-Since")):  # a revalidation gets its 304 below
             self.send_body(self.server.gzipped(file), self.guess_type(str(file)), encoding="gzip",
                            modified=self.date_time_string(int(file.stat().st_mtime)))
@@ -82,6 +82,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     verbose = True
+    compress = True  # gzip what compresses, for browsers that ask
 
     def __init__(self, *args, embed_origins: list[str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
