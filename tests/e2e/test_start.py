@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.drawings import draw_subject
+from tests.drawings import draw_subject, subject_jpeg
 
 
 def test_a_photo_picked_and_one_dropped_while_the_page_starts_are_cut_in_order(app, server, tmp_path):
@@ -33,3 +33,17 @@ def test_a_drop_anywhere_on_the_page_is_kept_from_the_browser(app):
     # A drop's default action is the browser opening the file in place of the app: it must be cancelled.
     for selector in ("footer", "header", "[data-component=dropzone]"):
         assert app.drag_and_drop_prevented(selector), selector
+
+
+def test_a_later_visit_starts_python_from_a_snapshot_and_a_bad_one_is_made_again(app):
+    app.wait_for(lambda d: app.python_snapshot_bytes() > 2**20, 90)  # taken once the page was idle
+    app.open()
+    assert app.page_data("python-start") == "snapshot"
+    assert app.post_cut(subject_jpeg(160, 120))["type"] == "unbg:result"  # that Python runs the whole app
+
+    app.damage_python_snapshot()
+    app.open()
+    assert app.page_data("python-start") == "boot"  # the damaged one was dropped: the long way
+    app.wait_for(lambda d: app.python_snapshot_bytes() > 2**20, 90)  # and a good one made again
+    app.open()
+    assert app.page_data("python-start") == "snapshot"

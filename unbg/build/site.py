@@ -111,7 +111,8 @@ def pyscript_config() -> str:
     """pyscript.toml: our own Pyodide, and the Python files the page imports."""
     lines = ["# Written by `make build` (unbg/build/site.py): do not edit.",
              "# Our own Pyodide: without this key PyScript would load it from a CDN.",
-             'interpreter = "./assets/vendor/pyodide/pyodide.mjs"', "", "[files]"]
+             "# assets/pyodide-start.mjs is Pyodide's own module with a faster start (a memory snapshot).",
+             'interpreter = "./assets/pyodide-start.mjs"', "", "[files]"]
     lines += [f'"{name}" = "{name}"' for name in browser_files()]
     return "\n".join(lines) + "\n"
 

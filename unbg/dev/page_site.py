@@ -123,3 +123,13 @@ class SiteActions:
         """How many times this document fetched a URL containing ``path_part`` (performance entries)."""
         return self.script("return performance.getEntriesByType('resource')"
                            ".filter(e => e.name.includes(arguments[0])).length", path_part)
+
+    # -- Python's start from a memory snapshot (assets/pyodide-start.mjs) --------
+    def python_snapshot_bytes(self) -> int:
+        """The size of the kept snapshot of a started Pyodide, 0 if there is none."""
+        return self.async_script("caches.open('unbg-pyodide').then(c => c.keys().then(async keys => "
+                                 "arguments[0](keys.length ? (await (await c.match(keys[0])).arrayBuffer()).byteLength : 0)))")
+
+    def damage_python_snapshot(self) -> None:
+        self.async_script("caches.open('unbg-pyodide').then(async c => { const [key] = await c.keys();"
+                          "await c.put(key, new Response(new Uint8Array(4096).fill(7))); arguments[0](); })")
