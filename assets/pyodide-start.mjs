@@ -1,5 +1,5 @@
 // Pyodide with a faster start: pyscript.toml names this module as the interpreter. On the first
-// visit Pyodide starts as usual; once the page is idle a second, throw-away Pyodide is started
+// visit Pyodide starts as usual; once the page is ready and idle a second, throw-away Pyodide is started
 // only to take a memory snapshot of a started Python (31 MB, none of our code in it: an instance
 // that made a snapshot cannot go on, measured), kept in Cache Storage. Later visits restore it
 // instead of booting Python: loadPyodide ~0.3 s instead of ~2 s on this machine (measured).
@@ -27,7 +27,18 @@ async function keep(snapshot) {
   await cache.put(KEY, new Response(snapshot));
 }
 
+function pageReady() {
+  const html = document.documentElement;
+  return new Promise((resolve) => {
+    const check = () => html.dataset.state === "ready" && (observer.disconnect(), resolve());
+    const observer = new MutationObserver(check);
+    observer.observe(html, { attributes: true, attributeFilter: ["data-state"] });
+    check();
+  });
+}
+
 async function snapshotLater() {
+  await pageReady(); // never in the way of the page's own start
   await new Promise((resolve) => requestIdleCallback(resolve, { timeout: 15000 }));
   const starter = await boot({ indexURL, _makeSnapshot: true });
   await keep(starter.makeMemorySnapshot());

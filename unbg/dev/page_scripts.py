@@ -69,10 +69,9 @@ return ['dragover', 'drop'].every(type => {
 
 # Where the start-up time went, in ms since navigation: resources fetched, then the page's marks.
 START_UP = """
-const end = (part) => Math.max(0, ...performance.getEntriesByType('resource')
-  .filter(e => e.name.includes(part)).map(e => e.responseEnd));
+const end = (part) => (performance.getEntriesByType('resource').find(e => e.name.includes(part)) || {}).responseEnd;
 const mark = (name) => (performance.getEntriesByName(name)[0] || {}).startTime;
-const ours = performance.getEntriesByType('resource').filter(e => /[.]py$/.test(e.name));
+const ours = performance.getEntriesByType('resource').filter(e => /[.]py$/.test(e.name) && e.startTime < mark('unbg:ready'));
 return {html: performance.getEntriesByType('navigation')[0].responseEnd, wasm: end('pyodide.asm.wasm'),
         stdlib: end('python_stdlib.zip'), files_start: Math.min(...ours.map(e => e.startTime)),
         files_end: Math.max(...ours.map(e => e.responseEnd)), main: mark('unbg:main-start'),
