@@ -39,6 +39,7 @@ class HostJobs:
             if row["thumbnail"] and image.getAttribute("src") != row["thumbnail"]:
                 image.src = row["thumbnail"]
             dom.show(image, bool(row["thumbnail"]))
+            dom.show(image.parentElement, bool(row["thumbnail"]))  # a mask has no picture: no empty frame
             dom.find(".host-job-status", element).textContent = status_words(row)
 
     def _new_row(self, row: dict):
