@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from ..core.embedding import parse_origins
-from ..core.models import MODEL_CACHE, MODEL_DIR
+from ..core.models import MODEL_CACHE, MODEL_DIR, model_url_path
 from .compress import compressible, gzipped
 from .headers import response_headers
 from .icons import write_icons
@@ -95,9 +95,9 @@ def copy_models(out: Path) -> None:
 
 
 def model_urls(out: Path) -> list[str]:
-    """The URLs the page asks for the models by, as unbg.web.engine writes them."""
+    """The URLs the page asks for the models by."""
     manifest = json.loads((out / MODEL_DIR / "models.json").read_text())
-    return [f"{MODEL_DIR}/{entry['file']}?v={entry['sha256'][:16]}" for entry in manifest.values()]
+    return [model_url_path(entry) for entry in manifest.values()]
 
 
 def write_manifest(out: Path) -> None:
@@ -125,11 +125,15 @@ def write_manifest(out: Path) -> None:
     (out / "manifest.webmanifest").write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
 
 
-def shell_hashes(out: Path) -> dict[str, str]:
-    """Every file the worker precaches (all but the models, sw.js and _headers) with its sha256."""
+def shell_files(out: Path) -> list[str]:
+    """Every file the worker precaches: all but the models, their .gz copies, sw.js and _headers."""
     skip = {"sw.js", "_headers"}
-    return {path.relative_to(out).as_posix(): sha256(path) for path in sorted(out.rglob("*"))
-            if path.is_file() and path.name not in skip and not path.name.endswith((".onnx", ".gz"))}
+    return [path.relative_to(out).as_posix() for path in sorted(out.rglob("*"))
+            if path.is_file() and path.name not in skip and not path.name.endswith((".onnx", ".gz"))]
+
+
+def shell_hashes(out: Path) -> dict[str, str]:
+    return {name: sha256(out / name) for name in shell_files(out)}
 
 
 def write_worker(out: Path, embed_origins: list[str]) -> str:
@@ -161,7 +165,7 @@ def write_headers(out: Path, embed_origins: list[str]) -> None:
     revalidate = {"Cache-Control": "no-cache"}
     forever = {"Cache-Control": "public, max-age=31536000, immutable"}
     rules: dict[str, dict[str, str]] = {"/": {**page, **revalidate}, "/sw.js": {**other, **revalidate}}
-    for name in sorted(shell_hashes(out)) + [p.relative_to(out).as_posix() for p in (out / MODEL_DIR).glob("*.onnx")]:
+    for name in shell_files(out) + [p.relative_to(out).as_posix() for p in (out / MODEL_DIR).glob("*.onnx")]:
         path = header_rule(name)
         if name in ("index.html", "assets/embed.mjs"):
             rules[path] = {**page, **revalidate, **({"Access-Control-Allow-Origin": "*"} if name.endswith(".mjs") else {})}
@@ -183,7 +187,7 @@ def write_compressed(out: Path) -> None:
 def visit_sizes(out: Path) -> dict[str, tuple[int, int]]:
     """Each part of a first visit: (bytes, bytes gzipped where a .gz was written)."""
     groups = {"runtime": [0, 0], "python": [0, 0], "app": [0, 0]}
-    for name in shell_hashes(out):
+    for name in shell_files(out):
         size = (out / name).stat().st_size
         packed = out / f"{name}.gz"
         group = "runtime" if name.startswith("assets/vendor/") else "python" if name.endswith((".py", ".toml")) else "app"

@@ -42,6 +42,11 @@ def model_choice(name: str | None) -> ModelChoice:
         raise ValueError(f"unknown model {name!r}: choose {' or '.join(MODELS)}") from None
 
 
+def model_url_path(entry: dict) -> str:
+    """Where the page asks for a model of models.json (the page caches it by this; the worker prunes by it)."""
+    return f"{MODEL_DIR}/{entry['file']}?v={entry['sha256'][:16]}"  # a new build, a new cache key
+
+
 def view_count(best: bool) -> int:
     """How many views of the photo ISNet gets: BEST_VIEWS for best edges, else one."""
     return BEST_VIEWS if best else 1

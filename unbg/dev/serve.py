@@ -87,18 +87,19 @@ class Server(http.server.ThreadingHTTPServer):
     def __init__(self, *args, embed_origins: list[str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.gates: dict[str, threading.Event] = {}  # path → answered once the event is set
-        self._gzipped: dict[tuple, bytes] = {}
+        self._gzipped: dict[str, tuple[tuple, bytes]] = {}  # path → (its mtime and size, the gzip)
         self._lock = threading.Lock()
         self.embed_origins = parse_origins(os.environ.get("EMBED_ORIGINS")) if embed_origins is None else embed_origins
 
     def gzipped(self, file: Path) -> bytes:
-        """The file gzipped (fast level), kept until it changes."""
+        """The file gzipped (fast level), kept until it changes (one copy per file)."""
         stat = file.stat()
-        key = (str(file), stat.st_mtime_ns, stat.st_size)
+        stamp = (stat.st_mtime_ns, stat.st_size)
         with self._lock:
-            if key not in self._gzipped:
-                self._gzipped[key] = gzipped(file.read_bytes(), level=6)
-            return self._gzipped[key]
+            kept = self._gzipped.get(str(file))
+            if kept is None or kept[0] != stamp:
+                kept = self._gzipped[str(file)] = (stamp, gzipped(file.read_bytes(), level=6))
+            return kept[1]
 
     def hold(self, path: str) -> threading.Event:
         """Answer ``path`` only once the returned event is set (or after a minute)."""

@@ -17,7 +17,7 @@ from pyscript import js_import
 
 from ..core.engine import AbortSignal, CutOptions, CutResult, Progress
 from ..core.errors import InferenceError, ModelLoadError
-from ..core.models import MODEL_DIR, MODEL_SIZE, PREVIEW_SIZE, model_choice
+from ..core.models import MODEL_SIZE, PREVIEW_SIZE, model_choice, model_url_path
 from ..core.png import encode_png
 from . import dom, model_cache
 from .context import NotSupported
@@ -90,7 +90,7 @@ class BrowserEngine:
 
     def _model_url(self, model: str) -> str:
         entry = self._manifest[model_choice(model).name]
-        return dom.absolute_url(f"{MODEL_DIR}/{entry['file']}?v={entry['sha256'][:16]}")  # a new build, a new cache key
+        return dom.absolute_url(model_url_path(entry))
 
     async def is_cached(self, model: str) -> bool:
         return await model_cache.is_cached(self._model_url(model))
