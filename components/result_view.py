@@ -11,6 +11,7 @@ class ResultView:
     def __init__(self, root, store) -> None:
         self._root = root
         self._size = dom.find("[data-testid=result-size]", root)
+        self._notes = dom.find("[data-testid=result-notes]", root)
         self._shown = None
         self._unsubscribe = store.subscribe(self._render)
 
@@ -21,6 +22,8 @@ class ResultView:
             self._shown = result
             seconds = result["timings"]["total_ms"] / 1000
             self._size.textContent = f"{result['width']} × {result['height']} px · cut out in {seconds:.1f} s"
+            self._notes.textContent = " ".join(result.get("notes") or ())  # e.g. scaled down: the download is smaller
+            dom.show(self._notes, bool(result.get("notes")))
             self._size.dataset.timings = json.dumps(result["timings"])  # read by `make bench`
             if len(state["items"]) > 1:  # opened from the batch list: the editor may be below the fold
                 self._root.scrollIntoView(dom.js_object({"block": "start"}))

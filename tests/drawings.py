@@ -14,7 +14,7 @@ SHADOW = (160, 160, 156)
 CX, CY, RX, RY = 0.5, 0.5, 0.25, 0.33
 
 
-def draw_subject(width: int, height: int) -> Image.Image:
+def draw_subject(width: int, height: int, cx: float = CX, cy: float = CY) -> Image.Image:
     """An RGB photo-like drawing: a dark red ellipse with a soft shadow on grey paper.
 
     The paper gets a faint gradient and sensor-like noise: on perfectly flat
@@ -28,7 +28,7 @@ def draw_subject(width: int, height: int) -> Image.Image:
     shadow_box = [width * 0.3, height * (CY + RY * 0.85), width * 0.7, height * (CY + RY * 1.12)]
     ImageDraw.Draw(shadow).ellipse(shadow_box, fill=110)
     image.paste(SHADOW, mask=shadow.filter(ImageFilter.GaussianBlur(min(width, height) * 0.02)))
-    box = [width * (CX - RX), height * (CY - RY), width * (CX + RX), height * (CY + RY)]
+    box = [width * (cx - RX), height * (cy - RY), width * (cx + RX), height * (cy + RY)]
     ImageDraw.Draw(image).ellipse(box, fill=SUBJECT)
     return image
 

@@ -117,10 +117,49 @@ def test_missing_model(photos, tmp_path, monkeypatch, capsys):
 
 @pytest.mark.parametrize(
     "argv",
-    [[], ["cut"], ["cut", "x.jpg"], ["cut", "x.jpg", "-o", "out", "--model", "huge"], ["paint", "x.jpg"]],  # x.jpg: nowhere to go
+    [[], ["cut"], ["cut", "x.jpg"], ["cut", "x.jpg", "-o", "out", "--model", "huge"], ["paint", "x.jpg"],
+     ["cut", "x.jpg", "--size", "100"], ["cut", "x.jpg", "--size", "2048"]],  # x.jpg: nowhere to go
 )
 def test_usage_errors_exit_2(argv, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(argv)
     assert exit_info.value.code == 2
     assert "usage: unbg" in capsys.readouterr().err
+
+
+def test_every_awkward_file_is_cut_or_refused_with_a_reason(tmp_path, capsys):
+    from tests.awkward_files import Refused, awkward_files, expected, subject_corner
+
+    folder, out = tmp_path / "awkward", tmp_path / "out"
+    folder.mkdir()
+    entries = awkward_files()
+    for name, data, _ in entries:
+        (folder / name).write_bytes(data)
+    assert main(["cut", str(folder), "-o", str(out), "--model", "fast", "--size", "384"]) == 1  # some are refused
+    lines = capsys.readouterr().err.splitlines()
+    for entry in entries:
+        name, _, _ = entry
+        expectation = expected(entry, "native")
+        said = [line for line in lines if line.startswith(f"unbg: {folder / name}: ")]
+        result = out / (name.rsplit(".", 1)[0] + "-nobg.png")
+        if isinstance(expectation, Refused):
+            assert not result.exists(), name
+            assert len(said) == 1 and expectation.words in said[0], (name, said)
+            continue
+        with Image.open(result) as cut:
+            assert cut.mode == "RGBA" and cut.size == expectation.size, (name, cut.size)
+            alpha = np.asarray(cut)[..., 3]
+        if expectation.corner:  # the egg covers about a quarter of the photo
+            assert subject_corner(alpha) == expectation.corner and 0.15 < (alpha > 128).mean() < 0.4, name
+        assert [line for line in said if expectation.note is None or expectation.note not in line] == [], (name, said)
+        if expectation.note:
+            assert any(expectation.note in line for line in said), (name, said)
+
+
+def test_a_photo_above_the_working_size_is_cut_scaled_down_and_said_so(tmp_path, capsys):
+    draw_subject(400, 300).save(tmp_path / "big.jpg", quality=90)
+    assert main(["cut", str(tmp_path / "big.jpg"), "-o", str(tmp_path / "out"), "--model", "fast", "--size", "256",
+                 "--max-megapixels", "0.03"]) == 0
+    with Image.open(tmp_path / "out" / "big-nobg.png") as cut:
+        assert cut.size == (200, 150)
+    assert "400 × 300" in capsys.readouterr().err

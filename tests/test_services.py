@@ -21,7 +21,7 @@ class EditorEngine(FakeEngine):
         if options.output != "editor":
             return result
         return SimpleNamespace(width=result.width, height=result.height, timings=result.timings, options=options,
-                               thumbnail=f"thumb of {image}")
+                               thumbnail=f"thumb of {image}", notes=result.notes)
 
 
 def page(engine=None):
@@ -50,7 +50,7 @@ def test_a_photo_added_alone_opens_in_the_editor_with_a_preview():
         assert previews == ["preview of a"]
         assert (store.get("jobs_done"), store.get("previews_shown"), store.get("page")) == (1, 1, "ready")
         assert store.get("result") == {"item": 1, "name": "a.jpg", "model": "fast", "views": 2, "width": 4,
-                                       "height": 3, "timings": {"total_ms": 1}}
+                                       "height": 3, "timings": {"total_ms": 1}, "notes": ()}
         assert store.get("items") == ({"id": 1, "name": "a.jpg", "status": "done", "error": None,
                                        "thumbnail": "thumb of a", "edited": False, "width": 4, "height": 3},)
 
@@ -183,15 +183,18 @@ def test_malformed_messages_get_bad_request_with_the_id_and_nothing_runs():
             {"type": "unbg:cut", "id": "f", "image": "ok", "options": {"colour": "red"}},
             {"type": "unbg:cut", "id": "g", "image": "ok", "image_bytes": 2**30},
             {"type": "unbg:cancel", "id": "nothing-running"},
+            *({"type": "unbg:cut", "id": f"size {size}", "image": "ok", "options": {"size": size}}
+              for size in (100, 0, 1088, "256", True, 256.0)),
         ]:
             api.handle(message, replies.append, origin="https://shop.example")
         await settle()
-        assert [reply["code"] for reply in replies] == ["bad_request"] * 10 and engine.started == []
+        assert [reply["code"] for reply in replies] == ["bad_request"] * 16 and engine.started == []
+        assert all("'size' must be a multiple of 64 from 64 to 1024" in reply["message"] for reply in replies[10:])
         messages = " | ".join(reply["message"] for reply in replies)
         for words in ("'id' must be a string", "'unbg:paint'", "no image", "'huge'", "'gif'", "'best' must be",
                       "Unknown option 'colour'", "over 256 MB", "No job 'nothing-running'"):
             assert words in messages
-        assert [reply["id"] for reply in replies][2:] == ["a", "b", "c", "d", "e", "f", "g", "nothing-running"]
+        assert [reply["id"] for reply in replies][2:10] == ["a", "b", "c", "d", "e", "f", "g", "nothing-running"]
 
     run(scenario())
 

@@ -226,7 +226,8 @@ class CutService:
         self._show_result(pixels)
         options = job.options
         actions.job_done(self._store, {"item": item.id, "name": item.name, "model": options.model, "views": options.views,
-                                       "width": pixels.width, "height": pixels.height, "timings": dict(pixels.timings)},
+                                       "width": pixels.width, "height": pixels.height, "timings": dict(pixels.timings),
+                                       "notes": pixels.notes},
                          strokes=item.strokes)
         actions.job_ended(self._store, job.id)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
 from .errors import BadInput, Cancelled
-from .models import DEFAULT_MODEL, MODELS
+from .models import DEFAULT_MODEL, MODEL_SIZE, MODELS
 
 OUTPUTS = ("editor", "cutout", "mask")  # editor: pixels for the editor; cutout, mask: a PNG file
 
@@ -23,6 +23,7 @@ class CutOptions:
     output: str = "cutout"
     preview: bool = False
     thumbnail: int = 0  # the long side of a small picture of the cut-out to make too, in px; 0: none
+    size: int = MODEL_SIZE  # the working size ISNet sees (size²): smaller is faster and coarser
 
     def __post_init__(self) -> None:
         if self.model not in MODELS:
@@ -40,6 +41,8 @@ class CutResult:
     height: int
     timings: dict = field(default_factory=dict)
     thumbnail: str | None = None  # a URL of the small picture CutOptions.thumbnail asked for
+    scaled_from: tuple[int, int] | None = None  # the photo's own size, if it was cut scaled down
+    notes: tuple[str, ...] = ()  # what the person should know of how the photo was read (scaled down, animated)
 
 
 class AbortSignal:

@@ -11,12 +11,13 @@ from typing import Callable
 from .engine import OUTPUTS, CutOptions
 from .errors import BadRequest, UnbgError, error_code
 from .jobs import Job, JobQueue
-from .models import DEFAULT_MODEL, MODELS, view_count
+from .models import DEFAULT_MODEL, MODEL_SIZE, MODELS, view_count
 
 API = "api"
 MAX_ID_LENGTH = 100
 MAX_IMAGE_BYTES = 256 * 2**20  # a 200 MP phone photo is about 100 MB as a HEIC
-OPTION_NAMES = ("model", "output", "best")
+OPTION_NAMES = ("model", "output", "best", "size")
+SIZE_STEP = 64  # ISNet halves its resolution six times: the working size is a multiple of 64
 THUMBNAIL_SIZE = 96  # px: the widget shows the host what it sent back
 RECENT = 5  # finished jobs the widget still shows
 FINISHED = ("done", "failed", "cancelled")
@@ -41,7 +42,10 @@ def cut_options(options) -> CutOptions:
         raise BadRequest(f"Unknown output {output!r}: ask for 'cutout' or 'mask'.")
     if not isinstance(best, bool):
         raise BadRequest("'best' must be true or false.")
-    return CutOptions(model=model, views=view_count(best), output=output, thumbnail=THUMBNAIL_SIZE)
+    size = options.get("size", MODEL_SIZE)
+    if isinstance(size, bool) or not isinstance(size, int) or size % SIZE_STEP or not SIZE_STEP <= size <= MODEL_SIZE:
+        raise BadRequest(f"'size' must be a multiple of {SIZE_STEP} from {SIZE_STEP} to {MODEL_SIZE}.")
+    return CutOptions(model=model, views=view_count(best), output=output, thumbnail=THUMBNAIL_SIZE, size=size)
 
 
 class MessageApi:
@@ -106,8 +110,13 @@ class MessageApi:
         if job.status == "done":
             result, job.result = job.result, None
             self._show(job, status="done", width=result.width, height=result.height, thumbnail=result.thumbnail)
-            send({"type": "unbg:result", "blob": result.file, "width": result.width, "height": result.height,
-                  "timings": result.timings})
+            reply = {"type": "unbg:result", "blob": result.file, "width": result.width, "height": result.height,
+                     "timings": result.timings}
+            if result.scaled_from:
+                reply["scaled_from"] = list(result.scaled_from)
+            if result.notes:
+                reply["notes"] = list(result.notes)
+            send(reply)
         else:
             self._show(job, status="cancelled" if job.status == "cancelled" else "failed", error=str(job.error))
             send({"type": "unbg:error", "code": error_code(job.error), "message": str(job.error)})

@@ -1,6 +1,6 @@
 """The command line.
 
-``python -m unbg cut IN... [-o OUT_DIR] [--zip FILE.zip] [--model quality|fast] [--mask] [--best]``
+``python -m unbg cut IN... [-o OUT_DIR] [--zip FILE.zip] [--model quality|fast] [--mask] [--best] [--max-megapixels N] [--size N]``
 ``python -m unbg eval DATA_DIR [--model quality|fast] [--limit N]``
 """
 
@@ -12,7 +12,9 @@ import time
 from pathlib import Path
 
 from ..core.errors import BadInput, InferenceError, ModelLoadError
-from ..core.models import DEFAULT_MODEL, MODELS, view_count
+from ..core.image_header import ANIMATED_NOTE, HEADER_BYTES, WORKING_MEGAPIXELS, declared_size, is_animated, scaled_note
+from ..core.message_api import SIZE_STEP
+from ..core.models import DEFAULT_MODEL, MODEL_SIZE, MODELS, view_count
 from ..core.naming import unique_names
 from ..core.progress import time_left, time_left_label
 from ..core.zip_writer import Entry, zip_parts
@@ -60,7 +62,7 @@ class Progress:
             print(f"[{index}/{self.total}] {source} → {target} ({seconds:.1f} s){self._left(index)}", file=self.stream)
 
     def error(self, message: str) -> None:
-        """Print ``unbg: message`` on a line of its own, above the bar."""
+        """Print ``unbg: message`` on a line of its own, above the bar (a failure, or a note)."""
         self._clear_bar()
         print(f"unbg: {message}", file=self.stream)
 
@@ -95,10 +97,37 @@ def add_cut_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", choices=list(MODELS), default=DEFAULT_MODEL, help=f"{' or '.join(MODELS)} (default {DEFAULT_MODEL})")
     parser.add_argument("--mask", action="store_true", help="write a grayscale mask (white = subject) instead of the cut-out")
     add_best_argument(parser)
+    parser.add_argument("--max-megapixels", type=float, default=WORKING_MEGAPIXELS, metavar="N",
+                        help=f"cut larger photos scaled down to N megapixels (default {WORKING_MEGAPIXELS}, as the page: "
+                             "memory grows with the pixels)")
+    parser.add_argument("--size", type=_working_size, default=MODEL_SIZE, metavar="N",
+                        help=f"the model's working size, a multiple of {SIZE_STEP} up to {MODEL_SIZE} (default): "
+                             "smaller is faster, with coarser edges")
 
 
 def add_best_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--best", action="store_true", help="best edges: the model also sees each photo mirrored (twice the time)")
+
+
+def _working_size(text: str) -> int:
+    size = int(text)
+    if size % SIZE_STEP or not SIZE_STEP <= size <= MODEL_SIZE:
+        raise argparse.ArgumentTypeError(f"a multiple of {SIZE_STEP} from {SIZE_STEP} to {MODEL_SIZE}")
+    return size
+
+
+def _notes(data: bytes, rgba, max_megapixels: float) -> list[str]:
+    """What to tell of how a photo was read: its first frame only, or cut smaller than it is."""
+    from ..core.sniff import sniff_format
+
+    fmt = sniff_format(data)
+    notes = [ANIMATED_NOTE.format(label=fmt.upper())] if is_animated(fmt, data[:HEADER_BYTES]) else []
+    size = declared_size(fmt, data[:HEADER_BYTES])
+    height, width = rgba.shape[:2]
+    if size is not None and size[0] * size[1] > width * height:
+        size = size if (size[0] > size[1]) == (width > height) else size[::-1]  # the header's is before EXIF rotation
+        notes.append(scaled_note(size, (width, height), max_megapixels) + " (--max-megapixels)")
+    return notes
 
 
 def run_cut(args: argparse.Namespace) -> int:
@@ -119,7 +148,7 @@ def run_cut(args: argparse.Namespace) -> int:
         print(f"unbg: {out_dir}: cannot create the output folder: {exc.strerror}", file=sys.stderr)
         return 1
 
-    engine = NativeEngine(args.model, views=view_count(args.best))
+    engine = NativeEngine(args.model, views=view_count(args.best), size=args.size)
     targets = unique_names([source.name for source in files], "mask" if args.mask else "png")
     progress = Progress(len(files))
     results: list[tuple[str, bytes]] = []  # what the ZIP holds, in order
@@ -130,7 +159,10 @@ def run_cut(args: argparse.Namespace) -> int:
             began = time.monotonic()
             problem = None
             try:
-                rgba = decode_image(source.read_bytes(), source.name)
+                data = source.read_bytes()
+                rgba = decode_image(data, source.name, args.max_megapixels)
+                for note in _notes(data, rgba, args.max_megapixels):
+                    progress.error(f"{source}: {note}")
                 png = encode_png(engine.alpha(rgba) if args.mask else engine.cutout(rgba))
                 if out_dir:
                     (out_dir / target).write_bytes(png)

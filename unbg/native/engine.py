@@ -15,7 +15,13 @@ from PIL import Image, ImageOps
 from ..core.engine import CutResult
 from ..core.errors import BadInput, InferenceError, ModelLoadError
 from ..core.models import DEFAULT_MODEL, MODEL_DIR, MODEL_SIZE, model_choice
+from ..core.image_header import HEADER_BYTES, WORKING_MEGAPIXELS, declared_size, refuse_if_larger, working_size
 from ..core.sniff import SNIFF_BYTES, sniff_format
+
+# The largest photo decoded at all (a 200 MP phone photo is 1.6 GB as RGBA here, briefly). Pillow's
+# own bomb check, for formats whose header we do not read, refuses at twice MAX_IMAGE_PIXELS.
+LARGEST_MEGAPIXELS = 400
+Image.MAX_IMAGE_PIXELS = LARGEST_MEGAPIXELS * 1_000_000 // 2
 
 # Sniffed format → (Pillow's format name, the name people know it by).
 FORMATS = {
@@ -54,26 +60,35 @@ def _register_openers() -> None:
     _openers_registered = True
 
 
-def decode_image(data: bytes, name: str = "") -> np.ndarray:
-    """Decode the first frame of an image file to RGBA uint8 [H, W, 4], upright per its EXIF.
+def decode_image(data: bytes, name: str = "", max_megapixels: float | None = None) -> np.ndarray:
+    """Decode the first frame of an image file to RGBA uint8 [H, W, 4], upright per its EXIF,
+    scaled down (same shape) to at most ``max_megapixels`` if given.
 
     The bytes alone decide the format; ``name`` (the file's name, if known) never does.
-    Raises BadInput, with a one-line message naming the format, for anything unreadable.
+    Raises BadInput, with a one-line message naming the format, for anything unreadable, and
+    for a header that declares more than LARGEST_MEGAPIXELS (before decoding anything).
     """
     kind = sniff_format(data[:SNIFF_BYTES])
     pillow_format, label = FORMATS[kind]
+    refuse_if_larger(label, declared_size(kind, data[:HEADER_BYTES]), LARGEST_MEGAPIXELS)
     _register_openers()
     try:
         # Only the sniffed format's plugin may open it, so a mislabelled file cannot surprise us.
         with Image.open(io.BytesIO(data), formats=[pillow_format]) as image:
+            if max_megapixels:
+                # A JPEG decodes at 1/2 to 1/8 of its size straight away: a 200 MP one never exists in full.
+                image.draft(image.mode, working_size(*image.size, max_megapixels))
             image.load()  # decode now: a truncated file must fail here, not turn grey
             image = ImageOps.exif_transpose(image)
             if image.mode.startswith("I;16"):
                 # Pillow clips 16-bit gray to 255 when converting; keep the top 8 bits instead.
                 image = Image.fromarray((np.asarray(image) >> 8).astype(np.uint8))
-            rgba = np.asarray(image.convert("RGBA"))
+            image = image.convert("RGBA")
+            if max_megapixels and working_size(*image.size, max_megapixels) != image.size:
+                image = image.resize(working_size(*image.size, max_megapixels), Image.Resampling.LANCZOS)
+            rgba = np.asarray(image)
     except Image.DecompressionBombError:
-        raise BadInput(f"This {label} is too large to cut out (over {2 * Image.MAX_IMAGE_PIXELS:,} pixels).") from None
+        raise BadInput(f"This {label} is too large to open (over {2 * Image.MAX_IMAGE_PIXELS:,} pixels).") from None
     except Exception:
         raise BadInput(f"This {label} is damaged or incomplete and cannot be read.") from None
     return np.ascontiguousarray(rgba)
@@ -95,10 +110,11 @@ class NativeEngine:
     ``views`` is 1, or BEST_VIEWS for best edges (twice the work).
     """
 
-    def __init__(self, model: str = DEFAULT_MODEL, threads: int | None = None, views: int = 1):
+    def __init__(self, model: str = DEFAULT_MODEL, threads: int | None = None, views: int = 1, size: int = MODEL_SIZE):
         self.choice = model_choice(model)
         self.threads = threads
         self.views = views
+        self.size = size  # the working size ISNet sees (size²)
         self._session = None
         self._lock = threading.Lock()  # one session even if two threads ask at once
 
@@ -138,7 +154,7 @@ class NativeEngine:
             raise ValueError(f"expected RGBA uint8 [H, W, 4], got {rgba.dtype} {list(rgba.shape)}")
         session = self._get_session()
         try:
-            size = np.array([MODEL_SIZE, MODEL_SIZE], np.int64)
+            size = np.array([self.size, self.size], np.int64)
             views = np.array([self.views], np.int64)
             (result,) = session.run([output], {"rgba": np.ascontiguousarray(rgba), "size": size, "views": views})
         except Exception as exc:
@@ -176,12 +192,12 @@ class NativePort:
 
     def __init__(self, threads: int | None = None) -> None:
         self._threads = threads
-        self._engines: dict[tuple[str, int], NativeEngine] = {}
+        self._engines: dict[tuple[str, int, int], NativeEngine] = {}
 
-    def _engine(self, model: str, views: int) -> NativeEngine:
-        key = (model, views)
+    def _engine(self, model: str, views: int, size: int = MODEL_SIZE) -> NativeEngine:
+        key = (model, views, size)
         if key not in self._engines:
-            self._engines[key] = NativeEngine(model, threads=self._threads, views=views)
+            self._engines[key] = NativeEngine(model, threads=self._threads, views=views, size=size)
         return self._engines[key]
 
     def prewarm(self, model: str) -> None:
@@ -195,11 +211,11 @@ class NativePort:
             raise ValueError("the native engine writes files: ask for 'cutout' or 'mask'")
         started = time.perf_counter()
         progress("decode", None)
-        rgba = await asyncio.to_thread(decode_image, image)
+        rgba = await asyncio.to_thread(decode_image, image, "", WORKING_MEGAPIXELS)  # as the page does
         decoded = time.perf_counter()
         abort.check()
         progress("inference", None)
-        engine = self._engine(options.model, options.views)
+        engine = self._engine(options.model, options.views, options.size)
         pixels = await asyncio.to_thread(engine.alpha if options.output == "mask" else engine.cutout, rgba)
         inferred = time.perf_counter()
         abort.check()

@@ -10,8 +10,10 @@ from pyodide.ffi import JsException, create_once_callable
 from pyscript import js_import
 
 from ..core.errors import BadInput
+from ..core.image_header import (ANIMATED_NOTE, HEADER_BYTES, PAGE_LARGEST_MEGAPIXELS, WORKING_MEGAPIXELS,
+                                 declared_size, is_animated, megapixels, refuse_if_larger, scaled_note, working_size)
 from ..core.integrity import TAIL_BYTES, check_complete
-from ..core.sniff import SNIFF_BYTES, sniff_format
+from ..core.sniff import sniff_format
 from . import dom
 
 LIBHEIF_URL = "assets/vendor/libheif/libheif-bundle.mjs"
@@ -19,12 +21,30 @@ LIBHEIF_URL = "assets/vendor/libheif/libheif-bundle.mjs"
 
 @dataclass
 class Picture:
-    """Decoded RGBA pixels (a Uint8ClampedArray), their size, and the photo as an ImageBitmap."""
+    """Decoded RGBA pixels (a Uint8ClampedArray), their size, and the photo as an ImageBitmap.
+
+    A photo above WORKING_MEGAPIXELS is decoded scaled down: ``source_size`` is its own size.
+    """
 
     pixels: object
     width: int
     height: int
     bitmap: object
+    source_size: tuple[int, int] | None = None
+
+    notes: tuple[str, ...] = ()  # what the person should know of how it was read
+
+    @property
+    def scaled_from(self) -> tuple[int, int] | None:
+        """The photo's own size if it was scaled down, else None."""
+        return self.source_size if self.source_size not in (None, (self.width, self.height)) else None
+
+    def noted(self, animated_label: str | None) -> "Picture":
+        notes = [ANIMATED_NOTE.format(label=animated_label)] if animated_label else []
+        if self.scaled_from:
+            notes.append(scaled_note(self.scaled_from, (self.width, self.height)))
+        self.notes = tuple(notes)
+        return self
 
 
 class Decoder:
@@ -34,24 +54,37 @@ class Decoder:
         self._libheif = None
 
     async def decode(self, blob) -> Picture:
-        head = await dom.read_bytes(blob, 0, SNIFF_BYTES)
+        head = await dom.read_bytes(blob, 0, HEADER_BYTES)
         fmt = sniff_format(head)
         if fmt == "tiff":  # Chromium has no TIFF decoder
             raise BadInput("TIFF files cannot be opened in the browser: save it as PNG or JPEG first.")
         check_complete(fmt, await dom.read_bytes(blob, max(0, blob.size - TAIL_BYTES), blob.size))
+        # Refused before a pixel is decoded: the browser would first decode all of them.
+        refuse_if_larger(fmt.upper(), declared_size(fmt, head), PAGE_LARGEST_MEGAPIXELS)
+        animated = fmt.upper() if is_animated(fmt, head) else None
         try:
             if fmt == "heic":
-                return await self._decode_heic(blob)
-            return await self._decode_native(blob)
+                return (await self._decode_heic(blob)).noted(animated)
+            return (await self._decode_native(blob, declared_size(fmt, head))).noted(animated)
         except JsException:
             raise BadInput(f"This {fmt.upper()} file is damaged or uses a variant the browser cannot read.") from None
 
-    async def _decode_native(self, blob) -> Picture:
+    async def _decode_native(self, blob, declared: tuple[int, int] | None) -> Picture:
         # Keep the file's own pixels, as Pillow does: no colour conversion, no premultiplying.
-        bitmap = await dom.create_bitmap(blob, imageOrientation="from-image", premultiplyAlpha="none",
-                                         colorSpaceConversion="none")
+        options = {"imageOrientation": "from-image", "premultiplyAlpha": "none", "colorSpaceConversion": "none"}
+        source = None
+        if declared is None or megapixels(*declared) > WORKING_MEGAPIXELS:
+            # The resize is of the upright picture: its size with the EXIF orientation applied.
+            source = await upright_size(blob)
+            if source is None:
+                raise BadInput("This file is damaged or uses a variant the browser cannot read.")
+            refuse_if_larger("image", source, PAGE_LARGEST_MEGAPIXELS)
+            width, height = working_size(*source)
+            if (width, height) != source:
+                options.update(resizeWidth=width, resizeHeight=height, resizeQuality="high")
+        bitmap = await dom.create_bitmap(blob, **options)
         width, height = bitmap.width, bitmap.height
-        return Picture(dom.bitmap_pixels(bitmap, width, height), width, height, bitmap)
+        return Picture(dom.bitmap_pixels(bitmap, width, height), width, height, bitmap, source)
 
     async def _decode_heic(self, blob) -> Picture:
         if self._libheif is None:
@@ -71,4 +104,26 @@ class Decoder:
             images[index].free()
         if not ok:
             raise BadInput("This HEIC file is damaged and cannot be read.")
-        return Picture(target.data, width, height, await dom.create_bitmap(target))
+        small_width, small_height = working_size(width, height)
+        if (small_width, small_height) == (width, height):
+            return Picture(target.data, width, height, await dom.create_bitmap(target))
+        bitmap = await dom.create_bitmap(target, resizeWidth=small_width, resizeHeight=small_height, resizeQuality="high")
+        del target  # the full-size pixels go
+        return Picture(dom.bitmap_pixels(bitmap, small_width, small_height), small_width, small_height, bitmap,
+                       (width, height))
+
+
+async def upright_size(blob) -> tuple[int, int] | None:
+    """The size a picture file shows at, EXIF orientation applied, read without decoding its pixels
+    (None if the browser cannot read it)."""
+    url = dom.object_url(blob)
+    image = js.Image.new()
+    loaded = asyncio.get_running_loop().create_future()
+    image.onload = create_once_callable(lambda event: loaded.done() or loaded.set_result(True))
+    image.onerror = create_once_callable(lambda event: loaded.done() or loaded.set_result(False))
+    image.src = url
+    try:
+        return (image.naturalWidth, image.naturalHeight) if await loaded else None
+    finally:
+        image.src = ""
+        dom.revoke_url(url)

@@ -38,6 +38,8 @@ class Cutout:
     height: int
     timings: dict = field(default_factory=dict)
     thumbnail: str | None = None  # a URL of a small picture of the cut-out, if one was asked for
+    scaled_from: tuple[int, int] | None = None  # the photo's own size, if it was cut scaled down
+    notes: tuple[str, ...] = ()  # what the person should know of how the photo was read (scaled down, animated)
 
 
 def _ms(seconds: float) -> int:
@@ -157,7 +159,8 @@ class BrowserEngine:
                 timings["preview_ms"] = _ms(time.perf_counter() - start)
                 abort.check()
             inference_start = time.perf_counter()
-            data = await self._infer(session, picture.pixels, picture.width, picture.height, outputs, views=options.views)
+            data = await self._infer(session, picture.pixels, picture.width, picture.height, outputs, options.size,
+                                     options.views)
             timings["inference_ms"] = _ms(time.perf_counter() - inference_start)
             abort.check()
         except BaseException:
@@ -169,7 +172,8 @@ class BrowserEngine:
         if options.output == "editor":
             colour = dom.image_data(data[1], picture.width, picture.height)
             timings["total_ms"] = _ms(time.perf_counter() - start)
-            return Cutout(picture.bitmap, pixels, colour, picture.width, picture.height, timings, thumbnail)
+            return Cutout(picture.bitmap, pixels, colour, picture.width, picture.height, timings, thumbnail,
+                          picture.scaled_from, picture.notes)
         picture.bitmap.close()  # a file is all that is sent or kept; only the editor needs the photo again
         progress("encode", None)
         encode_start = time.perf_counter()
@@ -177,7 +181,7 @@ class BrowserEngine:
         end = time.perf_counter()
         timings["encode_ms"] = _ms(end - encode_start)
         timings["total_ms"] = _ms(end - start)
-        return CutResult(png, picture.width, picture.height, timings, thumbnail)
+        return CutResult(png, picture.width, picture.height, timings, thumbnail, picture.scaled_from, picture.notes)
 
     async def _preview(self, session, picture: Picture):
         """A cut-out of a small copy of the photo, with the model at PREVIEW_SIZE (1/16 of the work)."""
