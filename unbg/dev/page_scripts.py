@@ -13,7 +13,8 @@ window.addEventListener('message', async function onMessage(event) {
   if (data.type !== 'unbg:result' && data.type !== 'unbg:error') return;
   window.removeEventListener('message', onMessage);
   const reply = {type: data.type, code: data.code, message: data.message, width: data.width, height: data.height,
-                 timings: data.timings, progress, blobType: data.blob ? data.blob.type : null, png: null};
+                 timings: data.timings, notes: data.notes, scaledFrom: data.scaled_from, progress,
+                 blobType: data.blob ? data.blob.type : null, png: null};
   if (data.blob) reply.png = await base64Of(await data.blob.arrayBuffer());
   done(reply);
 });

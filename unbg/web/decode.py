@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import dataclass
 
 import js
-from pyodide.ffi import JsException, create_once_callable
+from pyodide.ffi import JsException, create_once_callable, create_proxy
 from pyscript import js_import
 
 from ..core.errors import BadInput
@@ -119,11 +119,14 @@ async def upright_size(blob) -> tuple[int, int] | None:
     url = dom.object_url(blob)
     image = js.Image.new()
     loaded = asyncio.get_running_loop().create_future()
-    image.onload = create_once_callable(lambda event: loaded.done() or loaded.set_result(True))
-    image.onerror = create_once_callable(lambda event: loaded.done() or loaded.set_result(False))
+    settle = lambda ok: loaded.done() or loaded.set_result(ok)
+    handlers = create_proxy(lambda event: settle(True)), create_proxy(lambda event: settle(False))
+    image.onload, image.onerror = handlers
     image.src = url
     try:
         return (image.naturalWidth, image.naturalHeight) if await loaded else None
     finally:
-        image.src = ""
+        image.onload = image.onerror = None
+        for handler in handlers:
+            handler.destroy()
         dom.revoke_url(url)
