@@ -46,6 +46,13 @@ async def read_json(path: str):
     return json.loads(await response.text())
 
 
+def ask_before_leaving(event, service) -> None:
+    """Edits not downloaded yet would be lost: the browser asks whether to leave."""
+    if service.unsaved_edits():
+        event.preventDefault()
+        event.returnValue = "Edits not downloaded yet"  # what older browsers need to ask (any text)
+
+
 async def start():
     dom.mark("unbg:python-ready")  # PyScript, Pyodide and our files are there, main.py's imports done
     manifest, embed = await asyncio.gather(read_json("assets/models/models.json"), read_json("assets/embed.json"))
@@ -78,6 +85,7 @@ async def start():
         CompareSlider(frame, store),
         BrushCanvas(frame, store, layers),
     ]
+    leaving = dom.Listener(js.window, "beforeunload", lambda event: ask_before_leaving(event, service))
     api = MessageApi(queue, on_activity=lambda rows: actions.host_jobs_changed(store, rows))
     port = MessagePort(api, embed["origins"])
     context = page_context()
@@ -89,7 +97,7 @@ async def start():
     dropzone.take_early_photos()  # and the model's prewarm starts with them
     port.announce(context.threads)
     await service.warm_start()
-    return store, service, layers, port, components
+    return store, service, layers, port, components, leaving
 
 
 app = await start()  # noqa: F704 -- PyScript runs this module with top-level await

@@ -131,11 +131,13 @@ class BatchList:
         options = self._options()
         is_open = self._store.get("open_item") == item_id
         self._save(await item_file(item, options, self._layers if is_open else None), output_name(item.name, options["format"]))
+        self._service.downloaded([item_id])
 
     async def _download_zip(self) -> None:
         items = [item for item in self._service.items() if item.status == "done"]
         if items:
             self._save(await batch_zip(items, self._options(), self._store.get("open_item"), self._layers), ZIP_NAME)
+            self._service.downloaded([item.id for item in items])
 
     def _save(self, blob, name: str) -> None:
         self._downloads.save(blob, name)

@@ -16,6 +16,7 @@ class Toolbar:
         self._root = root
         self._store = store
         self._layers = layers  # web.layers.PhotoLayers: what the download is made from
+        self._service = service  # hears of each download (leaving the page with edits not downloaded asks first)
         self._tools = {tool: dom.find(f"[data-tool={tool}]", root) for tool in ("compare", "erase", "restore")}
         self._size = dom.find("[data-testid=brush-size]", root)
         self._hardness = dom.find("[data-testid=brush-hardness]", root)
@@ -60,6 +61,7 @@ class Toolbar:
             return
         blob, name = await export_file(self._layers, actions.export_options(state))
         self._downloads.save(blob, name)
+        self._service.downloaded([state["open_item"]])
 
     def _on_key(self, event) -> None:
         if event.target.tagName in ("INPUT", "SELECT", "TEXTAREA") or self._store.get("result") is None:

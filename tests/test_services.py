@@ -120,6 +120,32 @@ def test_an_item_opened_in_the_editor_keeps_its_edits_when_the_editor_closes():
     run(scenario())
 
 
+def test_leaving_asks_only_while_some_edits_are_not_downloaded():
+    async def scenario():
+        store, queue, service, engine, shown, previews = page()
+        first, second = service.add_files(["a", "b"], ["a.jpg", "b.jpg"])
+        await second.job.outcome()
+        assert not service.unsaved_edits()  # cut-outs never downloaded, but nothing edited: nothing to lose
+        service.open(second.id)
+        await second.job.outcome()
+        await settle()
+        actions.stroke_finished(store, "a stroke")
+        assert service.unsaved_edits()
+        service.downloaded([second.id])
+        assert not service.unsaved_edits()
+        actions.stroke_finished(store, "another")
+        assert service.unsaved_edits()
+        actions.undo_stroke(store)  # back to what was downloaded
+        assert not service.unsaved_edits()
+        actions.stroke_finished(store, "a third")
+        await service.close_editor()  # the edits stay with the item, not downloaded
+        assert service.unsaved_edits()
+        service.downloaded([first.id, second.id])  # "Download all"
+        assert not service.unsaved_edits()
+
+    run(scenario())
+
+
 def test_cancel_stops_the_running_page_job_and_nothing_of_it_is_shown():
     async def scenario():
         store, queue, service, engine, shown, previews = page()

@@ -91,7 +91,9 @@ def test_erase_and_restore_with_mouse_then_undo(edited):
     edited.tool("restore")
     c, d = (WIDTH * 0.1, HEIGHT * 0.15), (WIDTH * 0.25, HEIGHT * 0.15)
     edited.mouse_stroke([c, d])
+    assert edited.leaving_asks()  # the restore stroke is not downloaded yet
     restored = alpha_of(edited.export("png")[1])
+    assert not edited.leaving_asks()
     assert_stroke_changed_exactly(erased, restored, c, d, radius, 255)
 
     edited.undo_by_keyboard()

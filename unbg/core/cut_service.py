@@ -36,6 +36,7 @@ class Item:
     width: int | None = None
     height: int | None = None
     strokes: tuple = ()  # the edits, kept so that reopening the item can still undo them
+    downloaded: tuple | None = None  # the edits its last download had; None: never downloaded
 
     def row(self) -> dict:
         """What the batch list shows of it: plain data for the store."""
@@ -144,6 +145,20 @@ class CutService:
         if item is not None and (item.png is None or self._store.get("strokes") != item.strokes):
             item.png, item.strokes = await self._save_edits(), self._store.get("strokes")
             self._publish()
+
+    def _edits(self, item: Item) -> tuple:
+        return self._store.get("strokes") if self._store.get("open_item") == item.id else item.strokes
+
+    def downloaded(self, item_ids: list[int]) -> None:
+        """These items were just downloaded, with their edits as they are now."""
+        for item_id in item_ids:
+            item = self._items.get(item_id)
+            if item is not None:
+                item.downloaded = self._edits(item)
+
+    def unsaved_edits(self) -> bool:
+        """Whether leaving now would lose edits: an item edited since it was last downloaded."""
+        return any(self._edits(item) and self._edits(item) != item.downloaded for item in self._items.values())
 
     def prewarm(self) -> None:
         """Someone is about to give us a photo: load the chosen model (and any chosen later)."""

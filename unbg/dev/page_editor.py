@@ -96,6 +96,12 @@ class EditorActions:
     def choose_output(self, fmt: str) -> None:
         Select(self.find("export-format")).select_by_value(fmt)
 
+    def leaving_asks(self) -> bool:
+        """Whether the page would ask before it is left (a real BeforeUnloadEvent it cancels)."""
+        return self.script("const event = document.createEvent('BeforeUnloadEvent');"
+                           "event.initEvent('beforeunload', false, true);"
+                           "window.dispatchEvent(event); return event.defaultPrevented")
+
     def export(self, fmt: str = "png", background: str | None = None, crop: bool = False, margin: int = 5) -> tuple[str, bytes]:
         """Choose export options, press Download, return the file name and bytes."""
         self.choose_output(fmt)
