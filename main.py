@@ -78,7 +78,7 @@ async def start():
         OutputOptions(dom.find("[data-component=output-options]"), store),
         BatchList(dom.find("[data-component=batch]"), store, service, layers),
         Progress(dom.find("[data-component=progress]"), store, on_cancel=service.cancel),
-        ErrorBanner(dom.find("[data-component=error]"), store),
+        ErrorBanner(dom.find("[data-component=error]"), store, service),
         HostJobs(dom.find("[data-component=host-jobs]"), store),
         ResultView(dom.find("[data-component=result]"), store),
         Toolbar(dom.find("[data-component=result]"), store, layers, service),

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import asyncio
 
-from unbg.core import BadInput, CutResult
+from unbg.core import BadInput, CutResult, ModelLoadError
 
 
 class FakeEngine:
     """``image`` says what happens: "ok", "bad" (BadInput), "bug" (a plain exception), or "gate"
-    (waits until ``release()``). Records what it ran and how many cuts ran at once."""
+    (waits until ``release()``); every cut fails with ModelLoadError while ``offline``. Records what
+    it ran and how many cuts ran at once."""
 
     def __init__(self) -> None:
         self.started: list[str] = []
         self.finished: list[str] = []
         self.prewarmed: list[str] = []
         self.running = self.most_at_once = 0
+        self.offline = False
         self._gate = asyncio.Event()
         self.on_model_progress = self.on_model_ready = self.on_model_damaged = None
 
@@ -37,6 +39,8 @@ class FakeEngine:
             await asyncio.sleep(0)
             if image == "gate":
                 await self._gate.wait()
+            if self.offline:
+                raise ModelLoadError("The fast model could not be loaded (Failed to fetch).")
             if image == "bad":
                 raise BadInput("not an image")
             if image == "bug":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from types import SimpleNamespace
 
 from tests.fake_engine import FakeEngine
@@ -142,6 +143,28 @@ def test_leaving_asks_only_while_some_edits_are_not_downloaded():
         assert service.unsaved_edits()
         service.downloaded([first.id, second.id])  # "Download all"
         assert not service.unsaved_edits()
+
+    run(scenario())
+
+
+def test_after_the_model_failed_to_load_retry_runs_the_photos_that_failed_on_it():
+    async def scenario():
+        store, queue, service, engine, shown, previews = page()
+        engine.offline = True
+        items = service.add_files(["ok", "bad"], ["a.jpg", "b.jpg"])
+        await asyncio.gather(*(item.job.outcome() for item in items))
+        await settle()
+        assert store.get("error_retry") and "could not be loaded" in store.get("error")
+        engine.offline = False
+        service.retry_model_failures()
+        await asyncio.gather(*(item.job.outcome() for item in items))
+        await settle()
+        assert [item.status for item in items] == ["done", "failed"]  # the bad file fails on its own now
+        assert items[1].error == "not an image" and not store.get("error_retry")
+        assert engine.started == ["ok", "bad", "ok", "bad"]
+        service.retry_model_failures()  # nothing failed on the model any more: nothing runs
+        await settle()
+        assert engine.started == ["ok", "bad", "ok", "bad"]
 
     run(scenario())
 

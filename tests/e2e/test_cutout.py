@@ -154,3 +154,25 @@ def test_a_damaged_saved_model_is_found_and_fetched_again(app):
     assert app.resource_count(".onnx") == 1  # downloaded again
     expected = json.loads((ROOT / MODEL_DIR / "models.json").read_text())[DEFAULT_MODEL]["sha256"]
     assert app.cached_model_sha256(url) == expected  # and saved whole
+
+
+def test_a_failed_model_download_offers_a_retry_that_cuts_the_photo(app, tmp_path):
+    app.forget_models()  # a first visit, with the connection gone when the model is fetched
+    app.open()
+    app.expected_console_errors.append("ERR_BLOCKED_BY_CLIENT")  # Chromium's line for the refused download
+    app.block_urls(["*.onnx*"])
+    try:
+        photo = tmp_path / "egg.jpg"
+        photo.write_bytes(subject_jpeg(320, 240))
+        app.pick(photo)
+        assert "could not be loaded" in app.error_message and "try again" in app.error_message
+        retry = app.find("error-retry")
+        assert retry.is_displayed()
+    finally:
+        app.block_urls([])
+    before = app.jobs_done
+    retry.click()
+    app.wait_for(lambda d: app.jobs_done > before)
+    assert app.state == "ready" and app.error_message is None
+    assert app.find("result-size").text.startswith("320 × 240 px")
+    assert app.batch_items()[0]["status"] == "done"

@@ -34,7 +34,7 @@ def apply_url_settings(store: Store, settings: dict) -> None:
 
 # -- the page's jobs ---------------------------------------------------------
 def job_started(store: Store, job_id: int, name: str) -> None:
-    store.set(page="busy", running_job=job_id, job_name=name, error=None, stage="decode", preview=False)
+    store.set(page="busy", running_job=job_id, job_name=name, error=None, error_retry=False, stage="decode", preview=False)
 
 
 def stage_changed(store: Store, stage: str) -> None:
@@ -45,14 +45,19 @@ def preview_shown(store: Store) -> None:
     store.set(preview=True, previews_shown=store.get("previews_shown") + 1)
 
 
-def job_ended(store: Store, job_id: int, error: str | None = None) -> None:
-    """A page job finished, well or not; the page is ready again unless the next one has started."""
+def job_ended(store: Store, job_id: int, error: str | None = None, retry: bool = False) -> None:
+    """A page job finished, well or not; the page is ready again unless the next one has started.
+    ``retry``: the error was the model's download, which a Retry may get through."""
     with store.batch():
         if store.get("running_job") == job_id:
             store.set(page="error" if error else "ready", stage=None, running_job=None, preview=False)
         if error:
-            store.set(error=error)
+            store.set(error=error, error_retry=retry)
         store.set(jobs_done=store.get("jobs_done") + 1)
+
+
+def error_dismissed(store: Store) -> None:
+    store.set(error=None, error_retry=False, page="ready" if store.get("page") == "error" else store.get("page"))
 
 
 def job_done(store: Store, result: dict, strokes: tuple = ()) -> None:

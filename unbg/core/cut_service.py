@@ -14,6 +14,7 @@ from typing import Any, Awaitable, Callable
 
 from . import actions
 from .engine import CutOptions, Engine
+from .errors import ModelLoadError
 from .jobs import Job, JobQueue
 from .models import view_count
 from .store import Store
@@ -37,6 +38,7 @@ class Item:
     height: int | None = None
     strokes: tuple = ()  # the edits, kept so that reopening the item can still undo them
     downloaded: tuple | None = None  # the edits its last download had; None: never downloaded
+    model_failed: bool = False  # it failed because the model could not be loaded: a Retry may work
 
     def row(self) -> dict:
         """What the batch list shows of it: plain data for the store."""
@@ -98,6 +100,13 @@ class CutService:
             item.status, item.error = "queued", None
             self._submit(item)
             self._publish()
+
+    def retry_model_failures(self) -> None:
+        """The banner's Retry after the model failed to load: every photo that failed on it runs again."""
+        actions.error_dismissed(self._store)
+        for item in list(self._items.values()):
+            if item.model_failed and item.status == "failed":
+                self.retry(item.id)
 
     def remove(self, item_id: int) -> None:
         """Take an item out of the list (and out of the queue if it has not run yet)."""
@@ -226,9 +235,11 @@ class CutService:
             item.width, item.height = result.width, result.height
             actions.job_ended(store, job.id)
         elif job.status == "failed":
+            item.model_failed = isinstance(job.error, ModelLoadError)
             if not kept:
                 item.status, item.error = "failed", str(job.error)
-            actions.job_ended(store, job.id, error=f"{item.name}: {job.error}" if len(self._items) > 1 else str(job.error))
+            actions.job_ended(store, job.id, error=f"{item.name}: {job.error}" if len(self._items) > 1 else str(job.error),
+                              retry=item.model_failed)
         elif job.status == "cancelled":
             if not kept:
                 item.status, item.error = "cancelled", "Cancelled: Retry cuts it out."

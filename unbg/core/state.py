@@ -29,6 +29,7 @@ def initial_state() -> dict:
         "previews_shown": 0,
         "result": None,  # dict(job, name, model, views, width, height, timings) of the last cut-out
         "error": None,  # a message a person can act on
+        "error_retry": False,  # whether the error is the model's download: a Retry is offered
         "jobs_done": 0,  # finished page jobs, successful or not: what tests wait on
         "items": (),  # the batch list: a dict per photo (id, name, status, error, thumbnail, width, height, edited)
         "open_item": None,  # the id of the item in the editor

@@ -25,6 +25,13 @@ class AppPage(EditorActions, SiteActions):
     def __init__(self, driver, base_url: str) -> None:
         self.driver = driver
         self.base_url = base_url
+        # Console errors a test causes on purpose (words of each): the e2e checks let only these pass.
+        self.expected_console_errors: list[str] = []
+
+    def block_urls(self, patterns: list[str]) -> None:
+        """Make requests to matching URLs fail, as a dropped connection would ([]: none)."""
+        self.driver.execute_cdp_cmd("Network.enable", {})
+        self.driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": patterns})
 
     # -- the page ----------------------------------------------------------
     def open(self) -> None:

@@ -119,7 +119,7 @@ class BrowserEngine:
                 read = time.perf_counter()
                 session = await ort.InferenceSession.create(data, options)
         except (JsException, NotSupported) as error:
-            raise ModelLoadError(f"The {name} model could not be loaded ({error}). Reload the page to try again.") from None
+            raise ModelLoadError(f"The {name} model could not be loaded ({error}). Check the connection and try again.") from None
         self.on_model_ready(name, {"read_ms": _ms(read - started), "session_ms": _ms(time.perf_counter() - read)})
         return session
 
