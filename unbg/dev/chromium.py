@@ -51,11 +51,29 @@ def renderer_pids() -> list[int]:
     return pids
 
 
-def rss_bytes(pid: int) -> int:
+def _status_bytes(pid: int, key: str) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(key + ":"):
                 return int(line.split()[1]) * 1024
     except OSError:
         pass
     return 0
+
+
+def rss_bytes(pid: int) -> int:
+    return _status_bytes(pid, "VmRSS")
+
+
+def high_water_mark(pid: int) -> int:
+    """The process's peak RSS since it started, or since reset_high_water_mark."""
+    return _status_bytes(pid, "VmHWM")
+
+
+def reset_high_water_mark(pid: int) -> bool:
+    """Start the peak RSS afresh (Linux: 5 to clear_refs); False where that is not allowed."""
+    try:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False

@@ -14,7 +14,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from ..core.models import DEFAULT_MODEL, MODEL_CACHE
 from .page_editor import EditorActions
-from .page_scripts import BASE64_OF, BATCH_ROWS, DROP_FILES, DROP_PREVENTED, LONG_TASKS, POST_CUT, START_UP
+from .page_scripts import BASE64_OF, BATCH_ROWS, DROP_FILES, DROP_PREVENTED, LONG_TASKS, POST_CUT, START_LONG_TASKS, START_UP
 from .page_site import SiteActions
 
 READY_TIMEOUT = 60
@@ -209,13 +209,24 @@ class AppPage(EditorActions, SiteActions):
                 total += message["params"]["encodedDataLength"]
         return total
 
+    def watch_long_tasks_from_start(self) -> None:
+        """From the next page load on, record its long tasks from the first byte (start_up reports them)."""
+        self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": START_LONG_TASKS})
+
     def start_up(self) -> str:
-        """Where this page's start went: the runtime's bytes, Pyodide and PyScript, our files, our Python."""
+        """Where this page's start went: the runtime's bytes, Pyodide and PyScript, our files, our Python,
+        and the long tasks until ready (while one runs, the drop zone cannot answer)."""
         t = {key: round(value or 0) for key, value in self.script(START_UP).items()}
-        return (f"HTML {t['html']} ms, Pyodide's WebAssembly fetched {t['wasm']} and its stdlib {t['stdlib']}, "
-                f"Pyodide + PyScript up (our files asked for) {t['files_start']}, our {t['files_end'] - t['files_start']} ms "
-                f"of files, main.py running {t['main']}, its imports {t['imported'] - t['main']} ms, "
-                f"wiring {t['ready'] - t['imported']} ms: ready {t['ready']} ms")
+        report = (f"HTML {t['html']} ms, Pyodide's WebAssembly fetched {t['wasm']} and its stdlib {t['stdlib']}, "
+                  f"Pyodide + PyScript up (our files asked for) {t['files_start']}, our {t['files_end'] - t['files_start']} ms "
+                  f"of files, main.py running {t['main']}, its imports {t['imported'] - t['main']} ms, "
+                  f"wiring {t['ready'] - t['imported']} ms: ready {t['ready']} ms")
+        tasks = [task for task in self.script("return window.unbgStartLongTasks || null") or [] if task[0] < t["ready"]]
+        if tasks:
+            start, longest = max(tasks, key=lambda task: task[1])
+            report += (f"; until ready {len(tasks)} long tasks, {sum(d > 200 for _, d in tasks)} over 200 ms "
+                       f"(target 0), the longest {longest:.0f} ms at {start:.0f} ms")
+        return report
 
     def measures(self, name: str) -> list[float]:
         """Durations (ms) of the performance measures called ``name`` since the page opened."""

@@ -40,6 +40,13 @@ new PerformanceObserver(list => window.unbgLongTasks.push(...list.getEntries().m
   .observe({type: 'longtask'});
 """
 
+# Installed before any page script runs (CDP): every long task from the first byte on, [start, duration].
+START_LONG_TASKS = """
+window.unbgStartLongTasks = [];
+new PerformanceObserver(list => window.unbgStartLongTasks.push(...list.getEntries().map(e => [e.startTime, e.duration])))
+  .observe({type: 'longtask'});
+"""
+
 BATCH_ROWS = """
 return [...document.querySelectorAll('[data-testid=batch-item]')].map(li => ({
   name: li.dataset.name, status: li.dataset.status, error: li.querySelector('[data-testid=batch-error]').textContent,

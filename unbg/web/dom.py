@@ -143,6 +143,15 @@ def context_2d(target, read_often: bool = False):
     return target.getContext("2d", js_object({"willReadFrequently": True})) if read_often else target.getContext("2d")
 
 
+def free(*arrays) -> None:
+    """Give typed arrays' memory back now, not whenever the GC runs (48 MB each at 12 MP): their
+    buffers are detached (ArrayBuffer.transfer). Views of them, e.g. an ImageData's, go empty."""
+    for array in arrays:
+        buffer = getattr(array, "buffer", None)
+        if buffer is not None and hasattr(buffer, "transfer") and not buffer.detached:
+            buffer.transfer(0)
+
+
 def image_data(data, width: int, height: int):
     """An ImageData over the bytes of a Uint8Array, without copying them."""
     return js.ImageData.new(js.Uint8ClampedArray.new(data.buffer, data.byteOffset, data.length), width, height)

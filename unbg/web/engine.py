@@ -166,6 +166,8 @@ class BrowserEngine:
         except BaseException:
             picture.bitmap.close()
             raise
+        finally:
+            dom.free(picture.pixels)  # onnxruntime has its own copy
         # The cut-out's pixels (a mask is one byte a pixel: no picture of it).
         pixels = dom.image_data(data[0], picture.width, picture.height) if options.output != "mask" else None
         thumbnail = await self._thumbnail(pixels, options.thumbnail) if pixels is not None else None
@@ -178,6 +180,7 @@ class BrowserEngine:
         progress("encode", None)
         encode_start = time.perf_counter()
         png = await self._encode(data[0], pixels, picture)
+        dom.free(*data)  # the PNG is all that is kept
         end = time.perf_counter()
         timings["encode_ms"] = _ms(end - encode_start)
         timings["total_ms"] = _ms(end - start)

@@ -61,7 +61,8 @@ class PhotoLayers:
         self._mask = dom.canvas(self.width, self.height)
         context = dom.context_2d(self._mask)
         context.putImageData(cutout.pixels, 0, 0)
-        cutout.pixels = cutout.colour = None  # the canvases hold them now; let the pixels go
+        dom.free(cutout.pixels.data, cutout.colour.data)  # the canvases hold them now: 96 MB at 12 MP go at once
+        cutout.pixels = cutout.colour = None
         # Keep the alpha, make the colour white: the mask is then independent of the photo.
         context.globalCompositeOperation = "source-in"
         context.fillStyle = "#fff"
