@@ -127,6 +127,15 @@ def test_dabs_are_evenly_spaced_across_events_and_capped_at_the_end():
     assert finished[-1][:2] == (20.0, 0.0) and finished[0][:2] == (0.0, 0.0)
 
 
+def test_a_stroke_ending_between_two_dabs_gets_an_end_cap_on_its_last_point():
+    points = ((0.0, 0.0, 1.0), (20.5, 0.0, 1.0))  # dabs every 1.0: the last one along it falls at 20
+    along, carry = dabs(points, 4.0)
+    assert along[-1][0] == pytest.approx(20.0) and carry == pytest.approx(0.5)
+    assert end_dab(points, 4.0, "mouse", carry) == [(20.5, 0.0, 4.0)]
+    finished = stroke_dabs(BrushStroke("erase", 4.0, 1.0, points))
+    assert finished == along + [(20.5, 0.0, 4.0)]  # undo's replay paints the cap the live stroke painted
+
+
 def test_only_pen_pressure_scales_the_brush():
     assert pressure_radius(10, "pen", 0.0) == 10
     assert pressure_radius(10, "pen", 1.0) == 10
@@ -143,7 +152,11 @@ def test_pointer_policy_rejects_palms_and_touch_under_a_pen():
     assert policy.down(2, "touch", 20, 20) == "gesture"
     policy.up(1, "touch")
     policy.up(2, "touch")
-    assert policy.down(3, "touch", PALM_CONTACT_PX, 10) == "ignore"
+    assert PALM_CONTACT_PX == 48  # a fingertip reports ~10-30 px
+    assert policy.down(3, "touch", 48, 10) == "ignore"
+    assert policy.down(8, "touch", 10, 48) == "ignore"
+    assert policy.down(9, "touch", 47, 47) == "paint"
+    policy.up(9, "touch")
     assert policy.down(4, "pen", 1, 1) == "paint"
     assert policy.down(5, "touch", 10, 10) == "ignore"
     policy.up(4, "pen")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 
 from tests.drawings import CX, CY, RX, RY, draw_subject
 from unbg.native.cli import main
@@ -124,3 +124,22 @@ def test_edge_colour_error_compares_the_soft_edge_with_the_subject_colour():
     ours, photo_colours = edge_colour_error(knows_the_subject, photo, matte)
     assert ours == 0 and photo_colours > 0.05
     assert edge_colour_error(keeps_the_photo, photo, (matte > 0.5).astype(np.float32)) is None
+
+
+def test_eval_with_best_edges_and_a_limit_on_soft_mattes(tmp_path, capsys):
+    drawn = tmp_path / "soft"
+    (drawn / "images").mkdir(parents=True)
+    (drawn / "masks").mkdir()
+    draw_pair(drawn, "a", 320, 240)
+    draw_pair(drawn, "b", 240, 320)
+    with Image.open(drawn / "masks" / "a.png") as mask:
+        mask.filter(ImageFilter.GaussianBlur(4)).save(drawn / "masks" / "a.png")  # a real matte: a soft edge
+    assert main(["eval", str(drawn), "--model", "fast", "--best", "--limit", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "soft (fast, best edges)" in lines
+    assert [line.split()[0] for line in lines if line.startswith(("a ", "b "))] == ["a"]  # the limit: one image
+    assert any(line.startswith("all 1 images (fast, best edges):") for line in lines)
+    (edge,) = [line for line in lines if line.startswith("edge colour error over green")]
+    ours, photo = (float(word.strip("():")) for word in edge.split() if word.strip("():").replace(".", "").isdigit()
+                   and "." in word)
+    assert "1 soft mattes" in edge and 0 < ours < 1 and 0 < photo < 1  # means of colour distances in 0..1

@@ -160,12 +160,16 @@ def test_zoom_buttons_and_fit(edited):
     assert edited.zoom == pytest.approx(1.0)
 
 
-def test_cancel_leaves_the_app_usable(app, photo):
+def test_cancel_stops_the_cut_and_leaves_the_app_usable(app, photo):
     before = app.add_file(photo)
     app.wait_for(lambda d: app.state == "busy", 30)
     app.cancel()
     app.wait_for(lambda d: app.jobs_done > before, 30)
     assert app.state == "ready" and app.error_message is None
+    # What only a cancel does: the photo ends cancelled, and no cut-out of it appears.
+    (item,) = app.batch_items()
+    assert item["status"] == "cancelled" and "Retry" in item["error"]
+    assert not app.component("result").is_displayed()
 
     app.pick(photo)
     assert app.state == "ready"
