@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -48,12 +49,14 @@ class Browsers:
     def live_driver(self):
         try:
             self._browser.driver.execute_script("return 1")
-        except WebDriverException:  # "tab crashed", or the browser is gone
+        except WebDriverException as error:  # "tab crashed", or the browser is gone
             try:
                 self._browser.quit()
             except WebDriverException:
                 pass
             self._browser = Chromium()
+            # Said in the run's summary: this test starts without what earlier ones cached (the model, the snapshot).
+            warnings.warn(f"Chromium was replaced with a fresh profile after: {str(error).splitlines()[0]}", stacklevel=2)
         return self._browser.driver
 
     def quit(self) -> None:

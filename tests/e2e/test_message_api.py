@@ -76,3 +76,49 @@ def test_best_edges_give_the_native_two_view_alpha(app):
     native = NativeEngine("fast", views=BEST_VIEWS).alpha(decode_image(photo))
     assert np.abs(browser - native).max() <= 1
     assert not np.array_equal(native, NativeEngine("fast").alpha(decode_image(photo)))  # two views are not one
+
+
+def test_an_array_buffer_is_taken_and_the_png_comes_back_as_a_moved_buffer(app):
+    reply = app.post_cut(subject_jpeg(160, 120), as_buffer=True, model="fast", size=256)
+    assert reply["type"] == "unbg:result" and reply["sentDetached"]  # the host's buffer was moved, not copied
+    assert reply.get("buffer") and reply["blobType"] is None
+    assert Image.open(io.BytesIO(reply["png"])).size == (160, 120)
+
+
+def test_options_the_page_does_not_know_are_bad_requests_there_too(app):
+    photo = subject_jpeg(64, 48)
+    for options, words in (({"model": "huge"}, "'huge'"), ({"output": "gif"}, "'gif'"), ({"size": 100}, "'size'")):
+        reply = app.post_cut(photo, **options)
+        assert (reply["type"], reply["code"]) == ("unbg:error", "bad_request") and words in reply["message"], reply
+
+
+def test_jobs_run_one_at_a_time_in_the_order_they_came(app):
+    replies = app.async_script("""
+const [b64, done] = arguments;
+const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+const events = [];
+window.addEventListener('message', (event) => {
+  const data = event.data;
+  if (!data || !String(data.id).startsWith('order-') || data.type === 'unbg:cut') return;  // our own messages
+  events.push([data.id, data.type === 'unbg:progress' ? data.stage : data.type]);
+  if (events.filter(([, what]) => what === 'unbg:result' || what === 'unbg:error').length === 3) done(events);
+});
+for (const n of [1, 2, 3]) {
+  window.postMessage({type: 'unbg:cut', id: 'order-' + n, image: new Blob([bytes]), options: {model: 'fast', size: 256}},
+                     location.origin);
+}
+""", __import__("base64").b64encode(subject_jpeg(160, 120)).decode(), timeout=120)
+    finished = [job for job, what in replies if what == "unbg:result"]
+    assert finished == ["order-1", "order-2", "order-3"]
+    # One at a time: a job's first stage comes after the job before it reached its last one.
+    stages = lambda job: [index for index, (name, what) in enumerate(replies) if name == job and what != "unbg:result"]
+    for earlier, later in (("order-1", "order-2"), ("order-2", "order-3")):
+        assert replies[stages(earlier)[-1]][1] == "encode" and stages(later)[0] > stages(earlier)[-1], replies
+
+
+def test_a_first_cut_on_a_first_visit_reports_the_model_stage(app):
+    app.forget_models()
+    app.open()
+    reply = app.post_cut(subject_jpeg(64, 48), model="fast", size=128)
+    assert reply["type"] == "unbg:result" and "model" in reply["progress"]
+    assert "model" not in app.post_cut(subject_jpeg(64, 48), model="fast", size=128)["progress"]

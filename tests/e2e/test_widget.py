@@ -74,7 +74,7 @@ def test_malformed_messages_get_bad_request_and_the_widget_stays_usable(app, hos
     open_host(app, host())
     replies = app.async_script(HOST_POST, [
         {"type": "unbg:cut", "id": "no-image"},
-        {"type": "unbg:cut", "id": "bad-option", "image": "x", "options": {"size": 64}},
+        {"type": "unbg:cut", "id": "bad-option", "image": "x", "options": {"colour": "red"}},
         {"type": "unbg:dance", "id": "what"},
         {"type": "unbg:cut", "id": 12},
     ], 1500)

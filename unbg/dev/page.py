@@ -138,10 +138,13 @@ class AppPage(EditorActions, SiteActions):
     def result_timings(self) -> dict:
         return json.loads(self.find("result-size").get_attribute("data-timings"))
 
-    def post_cut(self, image: bytes | None, timeout: float = JOB_TIMEOUT, **options) -> dict:
-        """Send ``unbg:cut`` through postMessage and return the final reply (``png`` as bytes)."""
+    def post_cut(self, image: bytes | None, timeout: float = JOB_TIMEOUT, as_buffer: bool = False, **options) -> dict:
+        """Send ``unbg:cut`` through postMessage and return the final reply (``png`` as bytes).
+
+        ``as_buffer`` sends the image as an ArrayBuffer, transferred (the reply's PNG then comes
+        as ``buffer``: ``reply["buffer"]`` is True)."""
         payload = None if image is None else base64.b64encode(image).decode()
-        reply = self.async_script(POST_CUT, payload, options, timeout=timeout)
+        reply = self.async_script(POST_CUT, payload, options, as_buffer, timeout=timeout)
         if reply.get("png"):
             reply["png"] = base64.b64decode(reply["png"])
         return reply

@@ -2,9 +2,10 @@
 
 # Send one `unbg:cut` message to the page and resolve with its final reply; the PNG comes back base64.
 POST_CUT = """
-const [bytesB64, options, done] = arguments;
+const [bytesB64, options, asBuffer, done] = arguments;
 const id = 'job-' + Math.random().toString(36).slice(2);
-const image = bytesB64 === null ? null : new Blob([Uint8Array.from(atob(bytesB64), c => c.charCodeAt(0))]);
+const bytes = bytesB64 === null ? null : Uint8Array.from(atob(bytesB64), c => c.charCodeAt(0));
+const image = bytes === null ? null : asBuffer ? bytes.buffer : new Blob([bytes]);
 const progress = [];
 window.addEventListener('message', async function onMessage(event) {
   const data = event.data;
@@ -14,11 +15,12 @@ window.addEventListener('message', async function onMessage(event) {
   window.removeEventListener('message', onMessage);
   const reply = {type: data.type, code: data.code, message: data.message, width: data.width, height: data.height,
                  timings: data.timings, notes: data.notes, scaledFrom: data.scaled_from, progress,
-                 blobType: data.blob ? data.blob.type : null, png: null};
+                 blobType: data.blob ? data.blob.type : null, png: null, sentDetached: asBuffer && bytes.buffer.byteLength === 0};
   if (data.blob) reply.png = await base64Of(await data.blob.arrayBuffer());
+  if (data.buffer) { reply.png = await base64Of(data.buffer); reply.buffer = true; }
   done(reply);
 });
-window.postMessage({type: 'unbg:cut', id, image, options}, location.origin);
+window.postMessage({type: 'unbg:cut', id, image, options}, location.origin, asBuffer && image ? [image] : []);
 """
 
 FETCH_URL = """
