@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from selenium.webdriver.common.keys import Keys
 
 from tests.drawings import draw_subject, subject_and_background
 
@@ -186,3 +187,46 @@ def test_editor_screenshot(edited, size):
         edited.screenshot(ARTIFACTS / f"editor-{size[0]}x{size[1]}.png")
     finally:
         edited.reset_viewport()
+
+
+def test_keyboard_shortcuts_and_reset_then_redo(edited):
+    pressed = lambda: [tool for tool in ("compare", "erase", "restore")
+                       if edited.find(f"tool-{tool}").get_attribute("aria-pressed") == "true"]
+    for key, tool in (("e", "erase"), ("r", "restore"), ("c", "compare"), ("e", "erase")):
+        edited.press(key)
+        assert pressed() == [tool], key
+    size = lambda: float(edited.find("brush-size").get_attribute("value"))
+    start = size()
+    edited.press("]")
+    assert size() == pytest.approx(start * 1.2, abs=1)
+    edited.press("[")
+    assert size() == pytest.approx(start, abs=1)
+
+    before = alpha_of(edited.export("png")[1])
+    a, b = (WIDTH * 0.4, HEIGHT * 0.5), (WIDTH * 0.6, HEIGHT * 0.5)
+    hard_brush(edited, 30)
+    edited.mouse_stroke([a, b])
+    erased = alpha_of(edited.export("png")[1])
+    assert (erased < before).sum() > 100
+    edited.press(Keys.CONTROL, "z")
+    assert np.array_equal(alpha_of(edited.export("png")[1]), before)
+    edited.press(Keys.CONTROL, Keys.SHIFT, "z")
+    assert np.array_equal(alpha_of(edited.export("png")[1]), erased)
+    edited.press(Keys.CONTROL, "z")
+    edited.press(Keys.CONTROL, "y")
+    assert np.array_equal(alpha_of(edited.export("png")[1]), erased)
+    # Reset takes every edit away; redo brings them back.
+    edited.find("reset").click()
+    assert np.array_equal(alpha_of(edited.export("png")[1]), before)
+    assert edited.find("undo").get_attribute("disabled") is not None
+    edited.find("redo").click()
+    assert np.array_equal(alpha_of(edited.export("png")[1]), erased)
+    # The edits are in every export, not only the PNG: the stroke's middle, on the subject, is gone.
+    x, y = int(WIDTH * 0.5), int(HEIGHT * 0.5)
+    assert before[y, x] == 255 and erased[y, x] == 0
+    webp = np.asarray(Image.open(io.BytesIO(edited.export("webp")[1])))
+    assert webp[y, x, 3] < 30
+    mask = np.asarray(Image.open(io.BytesIO(edited.export("mask")[1])))
+    assert mask[y, x] < 30 and mask[int(HEIGHT * 0.3), x] > 200
+    jpeg = np.asarray(Image.open(io.BytesIO(edited.export("jpeg", background="#00ff00")[1]))).astype(int)
+    assert np.abs(jpeg[y, x] - [0, 255, 0]).max() < 40
