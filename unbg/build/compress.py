@@ -8,7 +8,8 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".toml", ".py", ".wasm", ".svg", ".webmanifest", ".md", ""}
+COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".toml", ".py", ".wasm", ".svg", ".webmanifest", ".md", "",
+                ".snapshot"}  # Python's memory snapshot: 31 MB, 6 MB gzipped
 SMALLEST = 1024  # bytes: below this the header costs more than it saves
 
 

@@ -138,12 +138,16 @@ def write_source_archive() -> Path:
 
 
 def main() -> None:
+    from .snapshot import write_python_snapshot
+
     changed = copy_runtime()
+    snapshot = write_python_snapshot(VENDOR / "pyodide")
     (ROOT / "pyscript.toml").write_text(pyscript_config())
     write_embed_config()
     built = build_models()
     write_source_archive()
-    print(f"unbg build: {changed} runtime files updated, models built: {', '.join(built) or 'none (up to date)'}")
+    print(f"unbg build: {changed} runtime files updated{', Python snapshot made' if snapshot else ''}, "
+          f"models built: {', '.join(built) or 'none (up to date)'}")
 
 
 if __name__ == "__main__":

@@ -130,6 +130,10 @@ class SiteActions:
         return self.async_script("caches.open('unbg-pyodide').then(c => c.keys().then(async keys => "
                                  "arguments[0](keys.length ? (await (await c.match(keys[0])).arrayBuffer()).byteLength : 0)))")
 
+    def forget_python_snapshot(self) -> None:
+        """A first visit for Python: no snapshot kept in this browser."""
+        self.async_script("caches.delete('unbg-pyodide').then(() => arguments[0]())")
+
     def damage_python_snapshot(self) -> None:
         self.async_script("caches.open('unbg-pyodide').then(async c => { const [key] = await c.keys();"
                           "await c.put(key, new Response(new Uint8Array(4096).fill(7))); arguments[0](); })")
