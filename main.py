@@ -7,6 +7,17 @@ import js
 
 js.performance.mark("unbg:main-start")  # Pyodide, PyScript and our files are there; our imports follow
 
+# Our imports take ~350 ms on a first visit (Python compiles them): in three parts, with the browser
+# free in between to paint and take a drop (one task over 200 ms would keep the drop zone waiting).
+import unbg.core.cut_service  # noqa: E402,F401 -- the core, which the rest imports
+import unbg.core.message_api  # noqa: E402,F401
+
+await asyncio.sleep(0)  # noqa: F704 -- PyScript runs this module with top-level await
+import unbg.web.engine  # noqa: E402,F401 -- the browser side
+import unbg.web.layers  # noqa: E402,F401
+
+await asyncio.sleep(0)  # noqa: F704
+
 from components.batch_list import BatchList
 from components.best_toggle import BestToggle
 from components.brush_canvas import BrushCanvas
