@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-from unbg.core import BadInput, CutResult, ModelLoadError
+from unbg.core import BadInput, CutResult, InferenceError, ModelLoadError
 
 
 class FakeEngine:
-    """``image`` says what happens: "ok", "bad" (BadInput), "bug" (a plain exception), or "gate"
+    """``image`` says what happens: "ok", "bad" (BadInput), "bug" (a plain exception), "too much"
+    (InferenceError), or "gate"
     (waits until ``release()``); every cut fails with ModelLoadError while ``offline``. Records what
     it ran and how many cuts ran at once."""
 
@@ -45,6 +46,8 @@ class FakeEngine:
                 raise BadInput("not an image")
             if image == "bug":
                 raise RuntimeError("a bug")
+            if image == "too much":
+                raise InferenceError("The model failed on this image (out of memory).")
             abort.check()
             progress("inference", None)
             await asyncio.sleep(0)

@@ -269,6 +269,25 @@ def test_a_bad_image_is_bad_input_and_a_cancelled_job_says_so():
     run(scenario())
 
 
+def test_each_kind_of_failure_has_its_own_code_and_a_bug_tells_no_internals():
+    async def scenario():
+        replies, engine = [], FakeEngine()
+        api = MessageApi(JobQueue(engine))
+        for image in ("too much", "bug"):
+            api.handle({"type": "unbg:cut", "id": image, "image": image}, replies.append, origin="o")
+        await settle()
+        engine.offline = True
+        api.handle({"type": "unbg:cut", "id": "offline", "image": "ok"}, replies.append, origin="o")
+        await settle()
+        final = {reply["id"]: reply for reply in replies if reply["type"] == "unbg:error"}
+        assert {job: reply["code"] for job, reply in final.items()} == {
+            "too much": "inference", "bug": "internal", "offline": "model_load"}
+        assert "out of memory" in final["too much"]["message"] and "could not be loaded" in final["offline"]["message"]
+        assert "a bug" not in final["bug"]["message"] and "try again" in final["bug"]["message"].lower()
+
+    run(scenario())
+
+
 def test_the_widget_is_shown_what_its_host_asked_for():
     async def scenario():
         seen, engine = [], FakeEngine()
