@@ -122,3 +122,26 @@ def test_a_first_cut_on_a_first_visit_reports_the_model_stage(app):
     reply = app.post_cut(subject_jpeg(64, 48), model="fast", size=128)
     assert reply["type"] == "unbg:result" and "model" in reply["progress"]
     assert "model" not in app.post_cut(subject_jpeg(64, 48), model="fast", size=128)["progress"]
+
+
+
+def test_a_window_that_is_neither_the_page_nor_its_parent_gets_no_answer(app):
+    # other-window.html is our origin in a frame of the page: a child, not the parent. It sends an
+    # unbg:cut without an image, which would be answered at once (bad_request) if it were answered.
+    got = app.async_script("""
+const done = arguments[0];
+const frame = document.createElement('iframe');  // isolated from the page: it speaks by messages only
+frame.src = '/tests/e2e/other-window.html';
+let own = null;
+window.addEventListener('message', (event) => {
+  const data = event.data || {};
+  if (data.type === 'probe:sent') window.postMessage({type: 'unbg:cut', id: 'own'}, location.origin);
+  if (data.id === 'own' && data.type === 'unbg:error') {
+    own = data.code;  // the page has answered what came before this: ask the frame what it got
+    frame.contentWindow.postMessage({type: 'probe:report'}, location.origin);
+  }
+  if (data.type === 'probe:heard') { frame.remove(); done({heard: data.heard, own}); }
+});
+document.body.append(frame);
+""")
+    assert got == {"heard": [], "own": "bad_request"}
