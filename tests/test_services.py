@@ -169,6 +169,26 @@ def test_after_the_model_failed_to_load_retry_runs_the_photos_that_failed_on_it(
     run(scenario())
 
 
+def test_the_photo_in_the_editor_goes_back_to_the_list_while_the_next_one_is_cut():
+    async def scenario():
+        store, queue, service, engine, shown, previews = page()
+        (first,) = service.add_files(["a"], ["a.jpg"])
+        await first.job.outcome()
+        await settle()
+        actions.stroke_finished(store, "a stroke")
+        (second,) = service.add_files(["gate"], ["b.jpg"])
+        await settle()
+        # While b is cut, a is no longer in the editor: its edits are in its PNG, its canvases can go.
+        assert store.get("open_item") is None and store.get("result") is None
+        assert first.png.startswith("edited png") and first.png.endswith("with 1 strokes") and first.strokes == ("a stroke",)
+        engine.release()
+        await second.job.outcome()
+        await settle()
+        assert store.get("open_item") == second.id and len(shown) == 2
+
+    run(scenario())
+
+
 def test_cancel_stops_the_running_page_job_and_nothing_of_it_is_shown():
     async def scenario():
         store, queue, service, engine, shown, previews = page()

@@ -224,6 +224,11 @@ class CutService:
         if job.status == "running":
             item.status = item.status if kept else "running"
             actions.job_started(store, job.id, job.name)
+            if item.for_editor and store.get("open_item") not in (None, item.id):
+                # The photo in the editor goes back to the list (its edits in its PNG) while this one is
+                # cut: its full-size canvases would otherwise stay beside the new cut's (measured at
+                # 12 MP: a second photo peaked at 1.88 GB, the first at 1.46 GB).
+                asyncio.ensure_future(self.close_editor())
         elif job.status == "done" and item.for_editor:
             pixels, job.result = job.result, None  # the layers own the pixels from now on
             item.status, item.for_editor = "done", False
