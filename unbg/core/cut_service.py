@@ -167,7 +167,11 @@ class CutService:
 
     def unsaved_edits(self) -> bool:
         """Whether leaving now would lose edits: an item edited since it was last downloaded."""
-        return any(self._edits(item) and self._edits(item) != item.downloaded for item in self._items.values())
+        for item in self._items.values():
+            edits = self._edits(item)
+            if edits and edits != item.downloaded:
+                return True
+        return False
 
     def prewarm(self) -> None:
         """Someone is about to give us a photo: load the chosen model (and any chosen later)."""

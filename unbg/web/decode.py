@@ -31,7 +31,6 @@ class Picture:
     height: int
     bitmap: object
     source_size: tuple[int, int] | None = None
-
     notes: tuple[str, ...] = ()  # what the person should know of how it was read
 
     @property
@@ -60,12 +59,13 @@ class Decoder:
             raise BadInput("TIFF files cannot be opened in the browser: save it as PNG or JPEG first.")
         check_complete(fmt, await dom.read_bytes(blob, max(0, blob.size - TAIL_BYTES), blob.size))
         # Refused before a pixel is decoded: the browser would first decode all of them.
-        refuse_if_larger(fmt.upper(), declared_size(fmt, head), PAGE_LARGEST_MEGAPIXELS)
+        declared = declared_size(fmt, head)
+        refuse_if_larger(fmt.upper(), declared, PAGE_LARGEST_MEGAPIXELS)
         animated = fmt.upper() if is_animated(fmt, head) else None
         try:
             if fmt == "heic":
                 return (await self._decode_heic(blob)).noted(animated)
-            return (await self._decode_native(blob, declared_size(fmt, head))).noted(animated)
+            return (await self._decode_native(blob, declared)).noted(animated)
         except JsException:
             raise BadInput(f"This {fmt.upper()} file is damaged or uses a variant the browser cannot read.") from None
 
