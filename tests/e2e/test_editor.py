@@ -159,6 +159,10 @@ def test_zoom_buttons_and_fit(edited):
     edited.wait_for(lambda d: edited.zoom > 1.3, 5)
     edited.find("zoom-fit").click()
     assert edited.zoom == pytest.approx(1.0)
+    edited.find("zoom-in").click()
+    edited.find("zoom-in").click()
+    edited.find("zoom-out").click()  # the − button: one step back
+    assert edited.zoom == pytest.approx(1.25)
 
 
 def test_cancel_stops_the_cut_and_leaves_the_app_usable(app, photo):
