@@ -9,14 +9,13 @@ size whose subject lies in that corner of it (None: the photo is too small or pl
 from __future__ import annotations
 
 import io
-import struct
 from dataclasses import dataclass
 
 import numpy as np
 import pillow_heif
 from PIL import Image, features
 
-from tests.drawings import draw_subject
+from tests.drawings import draw_subject, png_claiming, saved
 
 WIDTH, HEIGHT = 192, 128  # stored size; orientations 5–8 stand it upright as 128 × 192
 # The subject sits in the stored top-left corner; where each EXIF orientation takes that corner.
@@ -36,12 +35,6 @@ class Refused:
     words: str
 
 
-def _saved(image: Image.Image, pillow_format: str, **options) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, pillow_format, **options)
-    return buffer.getvalue()
-
-
 def _photo(width: int = WIDTH, height: int = HEIGHT) -> Image.Image:
     return draw_subject(width, height, cx=0.3, cy=0.35)
 
@@ -55,24 +48,19 @@ def _heic(image: Image.Image, **options) -> bytes:
 def _frames(kind: str) -> bytes:
     first, second = _photo(), Image.new("RGB", (WIDTH, HEIGHT), (20, 90, 200))
     options = {"save_all": True, "append_images": [second], "duration": 100, "loop": 0}
-    return _saved(first, kind, **options)
-
-
-def _png_claiming(width: int, height: int) -> bytes:
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr + b"\0" * 4 + b"IEND"
+    return saved(first, kind, **options)
 
 
 def _orientation(value: int) -> bytes:
     exif = Image.Exif()
     exif[0x0112] = value
-    return _saved(_photo(), "JPEG", quality=92, exif=exif.tobytes())
+    return saved(_photo(), "JPEG", quality=92, exif=exif.tobytes())
 
 
 def awkward_files() -> list[tuple[str, bytes, object]]:
     photo = _photo()
     upright = (WIDTH, HEIGHT)
-    jpeg, png = _saved(photo, "JPEG", quality=92), _saved(photo, "PNG")
+    jpeg, png = saved(photo, "JPEG", quality=92), saved(photo, "PNG")
     palette = photo.convert("P", palette=Image.Palette.ADAPTIVE, colors=64)
     palette.info["transparency"] = 0
     with_alpha = photo.convert("RGBA")
@@ -91,27 +79,27 @@ def awkward_files() -> list[tuple[str, bytes, object]]:
          Refused("not an image unbg can read")),
         ("document.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
          Refused("not an image unbg can read")),
-        ("scan.tiff", _saved(photo, "TIFF"), Cut(upright, "top-left")),
-        ("photo.bmp", _saved(photo, "BMP"), Cut(upright, "top-left")),
+        ("scan.tiff", saved(photo, "TIFF"), Cut(upright, "top-left")),
+        ("photo.bmp", saved(photo, "BMP"), Cut(upright, "top-left")),
         ("animated.gif", _frames("GIF"), Cut(upright, "top-left", "animated")),
         ("animated.webp", _frames("WEBP"), Cut(upright, "top-left", "animated")),
         ("animated.png", _frames("PNG"), Cut(upright, "top-left", "animated")),
-        ("cmyk.jpg", _saved(photo.convert("CMYK"), "JPEG", quality=92), Cut(upright)),
-        ("progressive.jpg", _saved(photo, "JPEG", quality=92, progressive=True), Cut(upright, "top-left")),
-        ("16-bit.png", _saved(gray16, "PNG"), Cut(upright)),
-        ("gray.png", _saved(photo.convert("L"), "PNG"), Cut(upright)),
-        ("palette-transparent.png", _saved(palette, "PNG"), Cut(upright)),
-        ("alpha.png", _saved(with_alpha, "PNG"), Cut(upright, "top-left")),
+        ("cmyk.jpg", saved(photo.convert("CMYK"), "JPEG", quality=92), Cut(upright)),
+        ("progressive.jpg", saved(photo, "JPEG", quality=92, progressive=True), Cut(upright, "top-left")),
+        ("16-bit.png", saved(gray16, "PNG"), Cut(upright)),
+        ("gray.png", saved(photo.convert("L"), "PNG"), Cut(upright)),
+        ("palette-transparent.png", saved(palette, "PNG"), Cut(upright)),
+        ("alpha.png", saved(with_alpha, "PNG"), Cut(upright, "top-left")),
         ("several-images.heic", _heic(several, quality=90), Cut(upright, "top-left")),
         ("10-bit.heic", _heic(ten_bit, quality=90), Cut(upright, "top-left")),
-        ("one-pixel.png", _saved(Image.new("RGB", (1, 1), (200, 30, 40)), "PNG"), Cut((1, 1))),
-        ("panorama.jpg", _saved(draw_subject(10000, 100), "JPEG", quality=85), Cut((10000, 100))),
-        ("claims-30000x30000.png", _png_claiming(30000, 30000), Refused("30,000 × 30,000 px (900 MP): too large")),
+        ("one-pixel.png", saved(Image.new("RGB", (1, 1), (200, 30, 40)), "PNG"), Cut((1, 1))),
+        ("panorama.jpg", saved(draw_subject(10000, 100), "JPEG", quality=85), Cut((10000, 100))),
+        ("claims-30000x30000.png", png_claiming(30000, 30000), Refused("30,000 × 30,000 px (900 MP): too large")),
     ]
     files += [(f"orientation-{value}.jpg", _orientation(value),
                Cut(upright if value <= 4 else upright[::-1], CORNER_AFTER[value])) for value in range(1, 9)]
     if features.check("avif"):
-        files.append(("photo.avif", _saved(photo, "AVIF", quality=90), Cut(upright, "top-left")))
+        files.append(("photo.avif", saved(photo, "AVIF", quality=90), Cut(upright, "top-left")))
     return files
 
 

@@ -1,8 +1,9 @@
-"""A drawn test photo both models segment cleanly, and where to look in their masks."""
+"""A drawn test photo both models segment cleanly, where to look in their masks, and test files."""
 
 from __future__ import annotations
 
 import io
+import struct
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
@@ -49,3 +50,16 @@ def subject_and_background(width: int, height: int) -> tuple[np.ndarray, np.ndar
     outside = np.ones((height, width), bool)
     outside[band:-band, band:-band] = False
     return inside, outside
+
+
+def saved(image: Image.Image, pillow_format: str, **options) -> bytes:
+    """The image as a file of ``pillow_format``."""
+    buffer = io.BytesIO()
+    image.save(buffer, pillow_format, **options)
+    return buffer.getvalue()
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A PNG's signature, IHDR chunk and end marker, and no pixel data: nothing would ever be decoded."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr + b"\0" * 4 + b"IEND"

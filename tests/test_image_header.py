@@ -10,6 +10,7 @@ import pillow_heif
 import pytest
 from PIL import Image
 
+from tests.drawings import png_claiming, saved
 from unbg.core.errors import BadInput
 from unbg.core.image_header import HEADER_BYTES, declared_size, is_animated, refuse_if_larger, working_size
 from unbg.core.sniff import sniff_format
@@ -20,12 +21,6 @@ WIDTH, HEIGHT = 53, 37  # neither a multiple of 8 nor square: a swapped or round
 
 def photo(width: int = WIDTH, height: int = HEIGHT) -> Image.Image:
     return Image.fromarray(np.random.default_rng(1).integers(0, 255, (height, width, 3), dtype=np.uint8))
-
-
-def saved(image: Image.Image, pillow_format: str, **options) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, pillow_format, **options)
-    return buffer.getvalue()
 
 
 def size_of(data: bytes):
@@ -92,12 +87,6 @@ def test_too_large_names_the_size_and_the_limit():
     with pytest.raises(BadInput) as refused:
         refuse_if_larger("PNG", (30000, 30000), 100)
     assert "30,000 × 30,000 px (900 MP)" in str(refused.value) and "100 MP" in str(refused.value)
-
-
-def png_claiming(width: int, height: int) -> bytes:
-    """A PNG's signature and IHDR chunk, and nothing else: no pixel would ever be decoded."""
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr + b"\0" * 4
 
 
 def test_native_decode_refuses_a_huge_header_before_decoding():

@@ -9,7 +9,7 @@ import pillow_heif
 import pytest
 from PIL import Image, features
 
-from tests.drawings import draw_subject, subject_and_background
+from tests.drawings import draw_subject, saved, subject_and_background
 from unbg.core.errors import BadInput, InferenceError, ModelLoadError
 from unbg.core import CutOptions, JobQueue
 from unbg.native.engine import NativeEngine, NativePort, decode_image, encode_png, find_model_dir
@@ -21,12 +21,6 @@ RED = (200, 30, 40)
 def engine():
     """One quality engine for the module: loading the model takes a while."""
     return NativeEngine("quality")
-
-
-def saved(image: Image.Image, pillow_format: str, **options) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, pillow_format, **options)
-    return buffer.getvalue()
 
 
 def heic_bytes(image: Image.Image) -> bytes:

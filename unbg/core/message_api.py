@@ -11,13 +11,12 @@ from typing import Callable
 from .engine import OUTPUTS, CutOptions
 from .errors import BadRequest, UnbgError, error_code
 from .jobs import Job, JobQueue
-from .models import DEFAULT_MODEL, MODEL_SIZE, MODELS, view_count
+from .models import DEFAULT_MODEL, MODEL_SIZE, MODELS, WORKING_SIZES, is_working_size, view_count
 
 API = "api"
 MAX_ID_LENGTH = 100
 MAX_IMAGE_BYTES = 256 * 2**20  # a 200 MP phone photo is about 100 MB as a HEIC
 OPTION_NAMES = ("model", "output", "best", "size")
-SIZE_STEP = 64  # ISNet halves its resolution six times: the working size is a multiple of 64
 THUMBNAIL_SIZE = 96  # px: the widget shows the host what it sent back
 RECENT = 5  # finished jobs the widget still shows
 FINISHED = ("done", "failed", "cancelled")
@@ -43,8 +42,8 @@ def cut_options(options) -> CutOptions:
     if not isinstance(best, bool):
         raise BadRequest("'best' must be true or false.")
     size = options.get("size", MODEL_SIZE)
-    if isinstance(size, bool) or not isinstance(size, int) or size % SIZE_STEP or not SIZE_STEP <= size <= MODEL_SIZE:
-        raise BadRequest(f"'size' must be a multiple of {SIZE_STEP} from {SIZE_STEP} to {MODEL_SIZE}.")
+    if not is_working_size(size):
+        raise BadRequest(f"'size' must be {WORKING_SIZES}.")
     return CutOptions(model=model, views=view_count(best), output=output, thumbnail=THUMBNAIL_SIZE, size=size)
 
 

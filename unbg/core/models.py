@@ -12,6 +12,15 @@ MODEL_SIZE = 1024  # the working size ISNet was trained at: every full pass runs
 BEST_VIEWS = 2
 # The preview's working size, a multiple of 64: 1/16 of the full pass's work, shown in under a second.
 PREVIEW_SIZE = 256
+SIZE_STEP = 64  # ISNet halves its resolution six times: a working size is a multiple of 64
+WORKING_SIZES = f"a multiple of {SIZE_STEP} from {SIZE_STEP} to {MODEL_SIZE}"  # what the API and the CLI say
+
+
+def is_working_size(size) -> bool:
+    """Whether ``size`` is a working size ISNet can run at (an int, not a bool)."""
+    if not isinstance(size, int) or isinstance(size, bool):
+        return False
+    return size % SIZE_STEP == 0 and SIZE_STEP <= size <= MODEL_SIZE
 
 
 @dataclass(frozen=True)

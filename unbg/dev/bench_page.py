@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from ..core.models import DEFAULT_MODEL
-from .chromium import high_water_mark, renderer_pids, reset_high_water_mark, rss_bytes
+from .chromium import high_water_mark, renderer_pids, renderer_rss, reset_high_water_mark
 from .page import AppPage
 
 PAINT_MEASURE = "unbg:paint"  # components/brush_canvas.py measures each pointer event's input-to-paint time
@@ -29,13 +29,13 @@ class PeakRss:
 
     def _run(self) -> None:
         while not self._stop.wait(self._interval):
-            current = max((rss_bytes(pid) for pid in renderer_pids()), default=0)
-            self._peak = max(self._peak, current)
+            self._peak = max(self._peak, renderer_rss())
 
     def take(self) -> int:
         peak, self._peak = self._peak, 0
-        marks = [high_water_mark(pid) for pid in renderer_pids()]
-        if marks and all(reset_high_water_mark(pid) for pid in renderer_pids()):
+        pids = renderer_pids()
+        marks = [high_water_mark(pid) for pid in pids]
+        if marks and all(reset_high_water_mark(pid) for pid in pids):
             peak = max(peak, *marks)
         return peak
 
@@ -49,7 +49,7 @@ def bench_memory(page: AppPage, photo_12mp: tuple[str, bytes], workdir: Path, me
     opened after another one shares its renderer, which gives memory back slowly."""
     label, data = photo_12mp
     memory.take()
-    now = lambda: max((rss_bytes(pid) for pid in renderer_pids()), default=0) / 2**20
+    now = lambda: renderer_rss() / 2**20
     steps = [f"page ready {now():.0f} MB"]
     page.drag_over_dropzone()  # the prewarm: download and session of the default model
     page.wait_for_model_ready(DEFAULT_MODEL, 300)

@@ -65,6 +65,11 @@ def rss_bytes(pid: int) -> int:
     return _status_bytes(pid, "VmRSS")
 
 
+def renderer_rss() -> int:
+    """The largest RSS of the renderer processes now (where the page and its workers run)."""
+    return max((rss_bytes(pid) for pid in renderer_pids()), default=0)
+
+
 def high_water_mark(pid: int) -> int:
     """The process's peak RSS since it started, or since reset_high_water_mark."""
     return _status_bytes(pid, "VmHWM")

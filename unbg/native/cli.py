@@ -13,8 +13,7 @@ from pathlib import Path
 
 from ..core.errors import BadInput, InferenceError, ModelLoadError
 from ..core.image_header import ANIMATED_NOTE, HEADER_BYTES, WORKING_MEGAPIXELS, declared_size, is_animated, scaled_note
-from ..core.message_api import SIZE_STEP
-from ..core.models import DEFAULT_MODEL, MODEL_SIZE, MODELS, view_count
+from ..core.models import DEFAULT_MODEL, MODEL_SIZE, MODELS, WORKING_SIZES, is_working_size, view_count
 from ..core.naming import unique_names
 from ..core.progress import time_left, time_left_label
 from ..core.zip_writer import Entry, zip_parts
@@ -101,7 +100,7 @@ def add_cut_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"cut larger photos scaled down to N megapixels (default {WORKING_MEGAPIXELS}, as the page: "
                              "memory grows with the pixels)")
     parser.add_argument("--size", type=_working_size, default=MODEL_SIZE, metavar="N",
-                        help=f"the model's working size, a multiple of {SIZE_STEP} up to {MODEL_SIZE} (default): "
+                        help=f"the model's working size, {WORKING_SIZES} (default {MODEL_SIZE}): "
                              "smaller is faster, with coarser edges")
 
 
@@ -111,8 +110,8 @@ def add_best_argument(parser: argparse.ArgumentParser) -> None:
 
 def _working_size(text: str) -> int:
     size = int(text)
-    if size % SIZE_STEP or not SIZE_STEP <= size <= MODEL_SIZE:
-        raise argparse.ArgumentTypeError(f"a multiple of {SIZE_STEP} from {SIZE_STEP} to {MODEL_SIZE}")
+    if not is_working_size(size):
+        raise argparse.ArgumentTypeError(WORKING_SIZES)
     return size
 
 

@@ -84,8 +84,9 @@ def decode_image(data: bytes, name: str = "", max_megapixels: float | None = Non
                 # Pillow clips 16-bit gray to 255 when converting; keep the top 8 bits instead.
                 image = Image.fromarray((np.asarray(image) >> 8).astype(np.uint8))
             image = image.convert("RGBA")
-            if max_megapixels and working_size(*image.size, max_megapixels) != image.size:
-                image = image.resize(working_size(*image.size, max_megapixels), Image.Resampling.LANCZOS)
+            target = working_size(*image.size, max_megapixels) if max_megapixels else image.size
+            if target != image.size:
+                image = image.resize(target, Image.Resampling.LANCZOS)
             rgba = np.asarray(image)
     except Image.DecompressionBombError:
         raise BadInput(f"This {label} is too large to open (over {2 * Image.MAX_IMAGE_PIXELS:,} pixels).") from None
