@@ -33,9 +33,10 @@ from components.toolbar import Toolbar
 from unbg.core import JobQueue, actions
 from unbg.core.cut_service import CutService
 from unbg.core.message_api import MessageApi
+from unbg.core.backend import default_model, page_backend, requested_backend
 from unbg.core.url_settings import url_settings
 from unbg.web import dom
-from unbg.web.context import page_context
+from unbg.web.context import gpu_adapter, page_context
 from unbg.web.engine import BrowserEngine
 from unbg.web.export import export_file
 from unbg.web.layers import PhotoLayers, PreviewLayer
@@ -48,7 +49,7 @@ def mirror_page_state(state: dict) -> None:
     load_ms = state["model_load_ms"] or {}
     dom.mark_page(state=state["page"], jobsDone=str(state["jobs_done"]),
                   modelProgress="" if progress is None else str(progress), modelReady=state["model_ready"] or "",
-                  modelDamaged=state["model_damaged"] or "",
+                  modelDamaged=state["model_damaged"] or "", backend=state["model_backend"] or "",
                   modelReadMs=str(load_ms.get("read_ms", "")), sessionMs=str(load_ms.get("session_ms", "")))
 
 
@@ -66,10 +67,13 @@ def ask_before_leaving(event, service) -> None:
 
 async def start():
     dom.mark("unbg:python-ready")  # PyScript, Pyodide and our files are there, main.py's imports done
-    manifest, embed = await asyncio.gather(read_json("assets/models/models.json"), read_json("assets/embed.json"))
+    manifest, embed, adapter = await asyncio.gather(read_json("assets/models/models.json"), read_json("assets/embed.json"),
+                                                    gpu_adapter())
+    backend = page_backend(requested_backend(dom.query_string()), adapter)
     store = actions.create_store()
+    actions.choose_model(store, default_model(backend))
     actions.apply_url_settings(store, url_settings(dom.query_string()))
-    engine = BrowserEngine(manifest)
+    engine = BrowserEngine(manifest, backend)
     queue = JobQueue(engine, report_bug=lambda job, error: dom.console_error(f"unbg: {job.name}: {error!r}"))
     layers = PhotoLayers(store, dom.find("[data-testid=original-image]"), dom.find("[data-testid=result-image]"))
     preview = PreviewLayer(dom.find("[data-testid=preview]"))
@@ -84,7 +88,7 @@ async def start():
     dropzone = Dropzone(dom.find("[data-component=dropzone]"), store, service)
     components = [
         dropzone,
-        ModelPicker(dom.find("[data-testid=model]"), store, manifest),
+        ModelPicker(dom.find("[data-testid=model]"), store, manifest, backend),
         BestToggle(dom.find("[data-testid=best]"), store),
         OutputOptions(dom.find("[data-component=output-options]"), store),
         BatchList(dom.find("[data-component=batch]"), store, service, layers),
@@ -97,7 +101,7 @@ async def start():
         BrushCanvas(frame, store, layers),
     ]
     leaving = dom.Listener(js.window, "beforeunload", lambda event: ask_before_leaving(event, service))
-    api = MessageApi(queue, on_activity=lambda rows: actions.host_jobs_changed(store, rows))
+    api = MessageApi(queue, on_activity=lambda rows: actions.host_jobs_changed(store, rows), default_model=default_model(backend))
     port = MessagePort(api, embed["origins"])
     context = page_context()
     dom.mark_page(isolated=str(context.isolated).lower(), threads=str(context.threads))

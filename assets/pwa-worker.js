@@ -22,22 +22,42 @@ self.addEventListener("message", (event) => {
 // A file of the same content in an older build's cache is taken from there: an update downloads
 // only what changed. Anything that does not match this build's hash fails the install (the old
 // build keeps running and the browser tries again later), so no page mixes two builds.
+// The WebGPU runtime (BUILD.onDemand) is not fetched here, only carried over if an older build kept it.
 async function precache() {
   const cache = await caches.open(SHELL_CACHE);
   const older = (await caches.keys()).filter((name) => name.startsWith(SHELL_PREFIX) && name !== SHELL_CACHE);
-  await Promise.all(Object.entries(BUILD.shell).map(async ([path, expected]) => {
-    const url = new URL(path, SCOPE);
+  const carried = async (url, expected) => {
     for (const name of older) {
       const kept = await (await caches.open(name)).match(url);
-      if (kept && kept.headers.get(SHA_HEADER) === expected) return cache.put(url, kept);
+      if (kept && kept.headers.get(SHA_HEADER) === expected) return cache.put(url, kept).then(() => true);
     }
-    const response = await fetch(url, { cache: "no-cache" });
-    if (!response.ok) throw new Error(`unbg: ${path}: HTTP ${response.status}`);
-    const body = await response.arrayBuffer();
-    if ((await sha256(body)) !== expected) throw new Error(`unbg: ${path} is not the one of build ${BUILD.id}`);
-    const headers = new Headers({ "Content-Type": response.headers.get("Content-Type") || "", [SHA_HEADER]: expected });
-    await cache.put(url, new Response(body, { headers }));
+    return false;
+  };
+  await Promise.all(Object.entries(BUILD.onDemand).map(([path, expected]) => carried(new URL(path, SCOPE), expected)));
+  await Promise.all(Object.entries(BUILD.shell).map(async ([path, expected]) => {
+    const url = new URL(path, SCOPE);
+    if (!(await carried(url, expected))) await cache.put(url, await checked(path, await fetch(url, { cache: "no-cache" })));
   }));
+}
+
+// ``response`` as this build's ``path`` (its hash in a header), or an error if it is not that file.
+async function checked(path, response) {
+  if (!response.ok) throw new Error(`unbg: ${path}: HTTP ${response.status}`);
+  const expected = BUILD.shell[path] ?? BUILD.onDemand[path];
+  const body = await response.arrayBuffer();
+  if ((await sha256(body)) !== expected) throw new Error(`unbg: ${path} is not the one of build ${BUILD.id}`);
+  const headers = new Headers({ "Content-Type": response.headers.get("Content-Type") || "", [SHA_HEADER]: expected });
+  return new Response(body, { headers });
+}
+
+// A page with a GPU asked for the WebGPU runtime: fetched once, checked, kept for offline visits.
+async function onDemand(request, path) {
+  const url = new URL(path, SCOPE);
+  const kept = await caches.match(url, { cacheName: SHELL_CACHE });
+  if (kept) return kept;
+  const response = await checked(path, await fetch(request));
+  await (await caches.open(SHELL_CACHE)).put(url, response.clone());
+  return response;
 }
 
 async function activate() {
@@ -66,6 +86,13 @@ async function serve(request, path) {
   const page = path === "" || path === "index.html";
   const key = page ? "index.html" : path;
   let response = key in BUILD.shell ? await caches.match(new URL(key, SCOPE), { cacheName: SHELL_CACHE }) : undefined;
+  if (!response && key in BUILD.onDemand) {
+    try {
+      response = await onDemand(request, key);
+    } catch {
+      return Response.error(); // offline, or not this build's file: the page runs on WASM
+    }
+  }
   if (!response) {
     try {
       response = await fetch(request); // the models (kept by the page in their own cache) and anything new

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from unbg.build.dist import build_dist, sha256, shell_hashes, write_worker
+from unbg.build.dist import build_dist, served_files, sha256, shell_files, shell_hashes, write_worker
 from unbg.build.headers import ISOLATION
 
 EVERY_RESPONSE = (*ISOLATION, "Cross-Origin-Resource-Policy", "Content-Security-Policy")
@@ -32,12 +32,16 @@ def header_rules(folder) -> dict[str, dict[str, str]]:
     return rules
 
 
+GPU_RUNTIME = ("ort.webgpu.min.mjs", "ort-wasm-simd-threaded.asyncify.mjs", "ort-wasm-simd-threaded.asyncify.wasm")
+
+
 def test_the_site_holds_what_the_page_loads_and_nothing_else(site):
     folder, _ = site
     files = {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()}
     assert {"index.html", "sw.js", "manifest.webmanifest", "_headers", "main.py", "pyscript.toml"} <= files
     assert not [name for name in files if name.endswith(".map") or "node_modules" in name or "codemirror" in name]
-    assert not [name for name in files if name.startswith("assets/vendor/ort/") and ("jsep" in name or "webgpu" in name)]
+    assert not [name for name in files if name.startswith("assets/vendor/ort/") and "jsep" in name]
+    assert {f"assets/vendor/ort/{name}" for name in GPU_RUNTIME} <= files
     for name in (folder / "pyscript.toml").read_text().split("[files]")[1].split():
         if name.startswith('"./'):
             assert name.strip('"')[2:] in files  # every Python file the page imports
@@ -57,7 +61,11 @@ def test_the_worker_precaches_every_shell_file_by_its_hash(site):
     worker = (folder / "sw.js").read_text()
     facts = json.loads(worker.split("const BUILD = ", 1)[1].split(";\n", 1)[0])
     assert facts["id"] == build_id
-    assert facts["shell"] == shell_hashes(folder) and "index.html" in facts["shell"]
+    assert facts["shell"] == shell_hashes(folder, shell_files(folder)) and "index.html" in facts["shell"]
+    # The WebGPU runtime only for pages that use it: kept once asked for, never precached.
+    assert set(facts["onDemand"]) == {f"assets/vendor/ort/{name}" for name in GPU_RUNTIME}
+    assert not set(facts["onDemand"]) & set(facts["shell"])
+    assert facts["onDemand"]["assets/vendor/ort/ort.webgpu.min.mjs"] == sha256(folder / "assets/vendor/ort/ort.webgpu.min.mjs")
     assert not [name for name in facts["shell"] if name.endswith(".onnx")]  # the models have their own cache
     assert facts["pageHeaders"]["Cross-Origin-Resource-Policy"] == "cross-origin"
     assert facts["headers"]["Cross-Origin-Embedder-Policy"] == "require-corp"
@@ -81,7 +89,7 @@ def test_every_file_gets_the_isolation_headers_and_the_policy_once(site):
     assert rules["/"]["Cross-Origin-Resource-Policy"] == "cross-origin"  # an isolated host may frame it
     models = [path for path in rules if path.endswith(".onnx")]
     assert models and all("immutable" in rules[path]["Cache-Control"] for path in models)
-    for name in shell_hashes(folder):  # every file is under exactly one rule
+    for name in served_files(folder):  # every file is under exactly one rule
         assert sum(path == f"/{name}" or (path.endswith("/*") and f"/{name}".startswith(path[:-1])) for path in rules) == 1, name
 
 

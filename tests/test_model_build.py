@@ -41,6 +41,17 @@ def test_manifest_names_sizes_hashes_and_which_model_previews():
     assert manifest["quality"]["preview"] is True and manifest["fast"]["preview"] is True
     # The int8 model is optimised by the build; float16 weights would be widened by it.
     assert manifest["fast"]["optimised"] is True and manifest["quality"]["optimised"] is False
+    assert manifest["quality"]["gpu"] is True and manifest["fast"]["gpu"] is False  # int8 stays on the CPU
+
+
+def test_the_gpu_model_computes_in_float32_from_weights_kept_in_float16():
+    # Any WebGPU adapter runs float32 (float16 needs shader-f16); float16 storage keeps the download.
+    graph = onnx.load(str(find_model_dir() / "quality.onnx")).graph
+    to_half = [node.name for node in graph.node if node.op_type == "Cast" and node.attribute[0].i == TensorProto.FLOAT16]
+    assert not to_half
+    weights = [init for init in graph.initializer if init.data_type == TensorProto.FLOAT16]
+    widened = [init.name for init in graph.initializer if init.data_type == TensorProto.FLOAT and np.prod(init.dims) > 1000]
+    assert len(weights) > 100 and not widened
 
 
 def test_inputs_are_rgba_of_any_size_and_the_working_size(quality):

@@ -102,15 +102,26 @@ def foreign_requests(driver, base_url: str) -> list[str]:
     return urls
 
 
+def forget_logs(driver) -> None:
+    """Drop what earlier tests left in the browser's logs."""
+    driver.get_log("browser")
+    driver.get_log("performance")
+
+
+def assert_clean(page: AppPage, base_url: str) -> None:
+    """No console error but those the test expects, and no request that left our origin."""
+    errors = [error for error in console_errors(page.driver)
+              if not any(words in error for words in page.expected_console_errors)]
+    foreign = foreign_requests(page.driver, base_url)
+    assert not errors, f"console errors: {errors}"
+    assert not foreign, f"requests left our origin: {foreign}"
+
+
 @pytest.fixture
 def app(driver, base_url):
     """The app freshly loaded; after the test, no console error and no foreign request."""
-    driver.get_log("browser")  # drop what earlier tests left
-    driver.get_log("performance")
+    forget_logs(driver)
     page = AppPage(driver, base_url)
     page.open()
     yield page
-    errors = [error for error in console_errors(driver) if not any(words in error for words in page.expected_console_errors)]
-    foreign = foreign_requests(driver, base_url)
-    assert not errors, f"console errors: {errors}"
-    assert not foreign, f"requests left our origin: {foreign}"
+    assert_clean(page, base_url)

@@ -37,6 +37,9 @@ APP_FILES = [
 RUNTIME_DIRS = ["assets/vendor/pyscript", "assets/vendor/pyodide", "assets/vendor/ort", "assets/vendor/libheif"]
 # PyScript's plugins for what the page never has (editor, terminal, MicroPython): never loaded (measured).
 UNUSED = re.compile(r"^(codemirror|index-|xterm|mpy-|py-D|pyodide_graph|service-worker|storage)")
+# onnxruntime's WebGPU build: only a page with a GPU asks for it, so it is not precached (27 MB
+# every installed WASM-only phone would carry); the worker keeps it once a page has used it.
+ON_DEMAND = re.compile(r"^assets/vendor/ort/(ort\.webgpu\.|ort-wasm-simd-threaded\.asyncify\.)")
 HASHED = re.compile(r"-[A-Za-z0-9_]{8}\.js$")  # PyScript's chunks carry their content hash
 IMAGE_TYPES = {
     "image/*": [".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".avif"],
@@ -125,23 +128,34 @@ def write_manifest(out: Path) -> None:
     (out / "manifest.webmanifest").write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
 
 
-def shell_files(out: Path) -> list[str]:
-    """Every file the worker precaches: all but the models, their .gz copies, sw.js and _headers."""
+def served_files(out: Path) -> list[str]:
+    """Every file the worker serves from its caches: all but the models, their .gz copies, sw.js and _headers."""
     skip = {"sw.js", "_headers"}
     return [path.relative_to(out).as_posix() for path in sorted(out.rglob("*"))
             if path.is_file() and path.name not in skip and not path.name.endswith((".onnx", ".gz"))]
 
 
-def shell_hashes(out: Path) -> dict[str, str]:
-    return {name: sha256(out / name) for name in shell_files(out)}
+def shell_files(out: Path) -> list[str]:
+    """What the worker precaches: what every visit needs."""
+    return [name for name in served_files(out) if not ON_DEMAND.match(name)]
+
+
+def on_demand_files(out: Path) -> list[str]:
+    """What the worker keeps once a page asked for it (the WebGPU runtime)."""
+    return [name for name in served_files(out) if ON_DEMAND.match(name)]
+
+
+def shell_hashes(out: Path, names: list[str]) -> dict[str, str]:
+    return {name: sha256(out / name) for name in names}
 
 
 def write_worker(out: Path, embed_origins: list[str]) -> str:
     """sw.js for what is in ``out`` now; returns the build id (a new one for any change)."""
-    shell, models = shell_hashes(out), model_urls(out)
-    build_id = hashlib.sha256(json.dumps([shell, models], sort_keys=True).encode()).hexdigest()[:12]
+    shell, on_demand, models = shell_hashes(out, shell_files(out)), shell_hashes(out, on_demand_files(out)), model_urls(out)
+    build_id = hashlib.sha256(json.dumps([shell, on_demand, models], sort_keys=True).encode()).hexdigest()[:12]
     facts = {
-        "id": build_id, "shell": shell, "models": models, "modelCache": MODEL_CACHE, "share": SHARE_ACTION,
+        "id": build_id, "shell": shell, "onDemand": on_demand, "models": models, "modelCache": MODEL_CACHE,
+        "share": SHARE_ACTION,
         "headers": response_headers(embed_origins, framed=False),
         "pageHeaders": response_headers(embed_origins, framed=True),
     }
@@ -165,7 +179,7 @@ def write_headers(out: Path, embed_origins: list[str]) -> None:
     revalidate = {"Cache-Control": "no-cache"}
     forever = {"Cache-Control": "public, max-age=31536000, immutable"}
     rules: dict[str, dict[str, str]] = {"/": {**page, **revalidate}, "/sw.js": {**other, **revalidate}}
-    for name in shell_files(out) + [p.relative_to(out).as_posix() for p in (out / MODEL_DIR).glob("*.onnx")]:
+    for name in served_files(out) + [p.relative_to(out).as_posix() for p in (out / MODEL_DIR).glob("*.onnx")]:
         path = header_rule(name)
         if name in ("index.html", "assets/embed.mjs"):
             rules[path] = {**page, **revalidate, **({"Access-Control-Allow-Origin": "*"} if name.endswith(".mjs") else {})}
@@ -186,11 +200,12 @@ def write_compressed(out: Path) -> None:
 
 def visit_sizes(out: Path) -> dict[str, tuple[int, int]]:
     """Each part of a first visit: (bytes, bytes gzipped where a .gz was written)."""
-    groups = {"runtime": [0, 0], "python": [0, 0], "app": [0, 0]}
-    for name in shell_files(out):
+    groups = {"runtime": [0, 0], "python": [0, 0], "app": [0, 0], "gpu": [0, 0]}
+    for name in served_files(out):
         size = (out / name).stat().st_size
         packed = out / f"{name}.gz"
-        group = "runtime" if name.startswith("assets/vendor/") else "python" if name.endswith((".py", ".toml")) else "app"
+        group = ("gpu" if ON_DEMAND.match(name) else "runtime" if name.startswith("assets/vendor/")
+                 else "python" if name.endswith((".py", ".toml")) else "app")
         groups[group][0] += size
         groups[group][1] += packed.stat().st_size if packed.exists() else size
     return {group: tuple(sizes) for group, sizes in groups.items()}
@@ -223,6 +238,7 @@ def main() -> None:
     print(f"  first visit: runtime {both(sizes['runtime'])} (Pyodide, PyScript, onnxruntime-web, libheif-js), "
           f"our Python {both(sizes['python'])}, page {both(sizes['app'])}, "
           f"then the model on first use: " + ", ".join(f"{name} {mb(m['bytes'])}" for name, m in models.items()))
+    print(f"  a page with a GPU also: onnxruntime's WebGPU build {both(sizes['gpu'])}")
     print("  later visits: nothing but sw.js, checked for an update; everything else comes from the worker's caches")
 
 

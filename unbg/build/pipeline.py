@@ -18,6 +18,7 @@ from onnx import TensorProto, helper
 import numpy as np
 
 from ..core.models import ModelChoice
+from .float32 import float32_compute
 from .foreground import foreground_nodes
 from .isnet import assemble_isnet, main_output_only, resolution_free
 from .nodes import PREFIX, const
@@ -69,6 +70,7 @@ def pipeline_model(isnet: onnx.ModelProto, pivot: float = PIVOT, foreground: boo
         const("to_255", 255, np.float32),
         const("zero", 0, np.float32),
         const("u8_opaque", 255, np.uint8),
+        const("alpha_channel_pads", [0, 0, 0, 0, 0, 1]),  # [H, W, 3] -> [H, W, 4]
     ]
     pre = [
         # Shrink while still uint8 [1, H, W, 4]: a 12 MP photo never becomes float.
@@ -118,10 +120,9 @@ def pipeline_model(isnet: onnx.ModelProto, pivot: float = PIVOT, foreground: boo
     colour = p + ("rgb_out" if foreground else "rgb")
     post += [
         n("Concat", [colour, p + "alpha_hw1"], ["cutout"], axis=-1),
-        # The same colours, opaque: what an editor paints its own mask over.
-        n("Concat", [p + "hw", p + "one"], [p + "hw1"], axis=0),
-        n("Expand", [p + "u8_opaque", p + "hw1"], [p + "opaque"]),
-        n("Concat", [colour, p + "opaque"], ["colour"], axis=-1),
+        # The same colours, opaque: what an editor paints its own mask over. (Pad, not an Expand of
+        # 255: WebGPU's Expand of uint8 is an invalid shader.)
+        n("Pad", [colour, p + "alpha_channel_pads", p + "u8_opaque"], ["colour"], mode="constant"),
     ]
     isnet = main_output_only(isnet)
     body, divisors = resolution_free(list(isnet.graph.node))
@@ -182,13 +183,16 @@ def build_pipeline(data_dir: Path, choice: ModelChoice, out: Path,
 
     Returns what the page needs to know of it: ``preview``, whether it runs at other working
     sizes than 1024² (for a quick preview); ``optimised``, whether onnxruntime's graph
-    optimisation is already done (the browser then skips it).
+    optimisation is already done (the browser then skips it); ``gpu``, whether a page with
+    WebGPU runs it there.
     """
     isnet = onnx.load_from_string(assemble_isnet(data_dir, choice.isnet))
     if choice.int8:
         from .quantize import quantize_isnet
 
         isnet = quantize_isnet(main_output_only(isnet), calibration_photos())
+    else:
+        isnet = float32_compute(isnet)  # runs on any WebGPU adapter; on the CPU as it did
     model = pipeline_model(isnet)
     preview = runs_at_any_size(model)
     # Only int8 models: for float16 weights the optimiser folds their Casts to float32, which
@@ -200,4 +204,4 @@ def build_pipeline(data_dir: Path, choice: ModelChoice, out: Path,
     tmp = out.with_suffix(".tmp")
     tmp.write_bytes(model.SerializeToString())
     tmp.replace(out)
-    return {"preview": preview, "optimised": optimised}
+    return {"preview": preview, "optimised": optimised, "gpu": choice.gpu}

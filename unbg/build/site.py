@@ -24,12 +24,15 @@ VENDOR = ROOT / "assets" / "vendor"
 MODEL_DATA = NODE / "@imgly" / "background-removal-data" / "dist"
 CACHE = ROOT / ".cache"  # downloads the build needs once (the calibration photos' wheel)
 
-MODEL_BUILDER = ("pipeline", "isnet", "foreground", "nodes", "quantize")  # a change to these rebuilds the models
+MODEL_BUILDER = ("pipeline", "isnet", "foreground", "float32", "nodes", "quantize")  # a change to these rebuilds the models
 # What the page loads, by vendor folder: (package folder, files).
 RUNTIME = {
     "pyscript": ("@pyscript/core/dist", ["*.js", "*.css"]),
     "pyodide": ("pyodide", ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]),
-    "ort": ("onnxruntime-web/dist", ["ort.wasm.min.mjs", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm"]),
+    # The WASM build for every page; the WebGPU build (its own .wasm) only for pages with a GPU.
+    "ort": ("onnxruntime-web/dist", ["ort.wasm.min.mjs", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm",
+                                     "ort.webgpu.min.mjs", "ort-wasm-simd-threaded.asyncify.mjs",
+                                     "ort-wasm-simd-threaded.asyncify.wasm"]),
     "libheif": ("libheif-js/libheif-wasm", ["libheif-bundle.mjs"]),
     "model": ("@imgly/background-removal-data", ["LICENSE.md"]),
 }
@@ -89,7 +92,7 @@ def build_models() -> list[str]:
     manifest = {
         c.name: {"file": c.file, "label": c.label, "bytes": (out_dir / c.file).stat().st_size,
                  "sha256": stamps[c.name]["sha256"], "preview": stamps[c.name]["preview"],
-                 "optimised": stamps[c.name]["optimised"]}
+                 "optimised": stamps[c.name]["optimised"], "gpu": c.gpu}
         for c in MODELS.values()
     }
     (out_dir / "models.json").write_text(json.dumps(manifest, indent=1))

@@ -86,8 +86,8 @@ def model_progress(store: Store, fraction: float | None) -> None:
     store.set(model_progress=None if fraction is None else round(min(max(fraction, 0.0), 1.0), 3))
 
 
-def model_ready(store: Store, model: str, load_ms: dict | None = None) -> None:
-    store.set(model_ready=model, model_load_ms=load_ms)
+def model_ready(store: Store, model: str, load_ms: dict | None = None, backend: str = "wasm") -> None:
+    store.set(model_ready=model, model_load_ms=load_ms, model_backend=backend)
 
 
 def model_damaged(store: Store, model: str) -> None:

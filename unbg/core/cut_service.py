@@ -67,7 +67,7 @@ class CutService:
         self._prewarm_wanted = False
         self._prewarmed: set[str] = set()
         engine.on_model_progress = lambda fraction: actions.model_progress(store, fraction)
-        engine.on_model_ready = lambda model, load_ms: actions.model_ready(store, model, load_ms)
+        engine.on_model_ready = lambda model, load_ms, backend: actions.model_ready(store, model, load_ms, backend)
         engine.on_model_damaged = lambda model: actions.model_damaged(store, model)
         self._stop = [queue.listen(self._on_job), store.subscribe(self._on_state)]
 

@@ -23,7 +23,7 @@ FINISHED = ("done", "failed", "cancelled")
 Reply = Callable[[dict], None]
 
 
-def cut_options(options) -> CutOptions:
+def cut_options(options, default_model: str = DEFAULT_MODEL) -> CutOptions:
     """The job's options from a message's ``options``; BadRequest names what is wrong."""
     if options is None:
         options = {}
@@ -32,7 +32,7 @@ def cut_options(options) -> CutOptions:
     unknown = sorted(set(options) - set(OPTION_NAMES))
     if unknown:
         raise BadRequest(f"Unknown option {unknown[0]!r}: the options are {', '.join(OPTION_NAMES)}.")
-    model = options.get("model") or DEFAULT_MODEL
+    model = options.get("model") or default_model
     output = options.get("output") or "cutout"
     best = options.get("best") or False
     if model not in MODELS:
@@ -48,10 +48,13 @@ def cut_options(options) -> CutOptions:
 
 
 class MessageApi:
-    """``on_activity(rows)`` hears of every change to the jobs senders asked for (the widget shows them)."""
+    """``on_activity(rows)`` hears of every change to the jobs senders asked for (the widget shows them);
+    ``default_model`` is the page's (the one that runs on its GPU, if it has one)."""
 
-    def __init__(self, queue: JobQueue, on_activity: Callable[[tuple], None] = lambda rows: None) -> None:
+    def __init__(self, queue: JobQueue, on_activity: Callable[[tuple], None] = lambda rows: None,
+                 default_model: str = DEFAULT_MODEL) -> None:
         self._queue = queue
+        self._default_model = default_model
         self._jobs: dict[tuple[str, str], Job] = {}  # (sender's origin, id) → its job, while it is not finished
         self._activity: dict[int, dict] = {}  # queue job id → what the widget shows of it, oldest first
         self._on_activity = on_activity
@@ -68,7 +71,7 @@ class MessageApi:
                 return
             if message.get("type") != "unbg:cut":
                 raise BadRequest(f"Unknown message type {message.get('type')!r}: send 'unbg:cut' or 'unbg:cancel'.")
-            options = cut_options(message.get("options"))
+            options = cut_options(message.get("options"), self._default_model)
             if message.get("image") is None:
                 raise BadRequest("The message has no image: send a Blob or an ArrayBuffer as 'image'.")
             if message.get("image_bytes", 0) > MAX_IMAGE_BYTES:

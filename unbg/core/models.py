@@ -30,6 +30,9 @@ class ModelChoice:
     file: str  # the pipeline model written by the build, under MODEL_DIR
     label: str
     int8: bool = False  # statically quantized by the build (see unbg/quantize.py)
+    # Runs on WebGPU where the page has a GPU (see unbg/build/float32.py); int8 stays a WASM model:
+    # onnxruntime's WebGPU provider has no integer convolution.
+    gpu: bool = False
 
 
 MODELS = {
@@ -37,8 +40,8 @@ MODELS = {
     # the browser, with edges as good (on ../shared/eval: MAE 0.0500 vs 0.0533, boundary F 0.833
     # vs 0.828, edge colour 0.0458 vs 0.0465). The default.
     "fast": ModelChoice("fast", "medium", "fast.onnx", "Fast (ISNet int8, 45 MB)", int8=True),
-    # The float16 original, for photos unlike the ones the int8 model was calibrated on.
-    "quality": ModelChoice("quality", "medium", "quality.onnx", "Full precision (ISNet, 88 MB)"),
+    # The float16 original, for photos unlike the ones the int8 model was calibrated on; the one a GPU runs.
+    "quality": ModelChoice("quality", "medium", "quality.onnx", "Full precision (ISNet, 88 MB)", gpu=True),
 }
 DEFAULT_MODEL = "fast"
 

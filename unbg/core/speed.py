@@ -14,14 +14,25 @@ def _seconds(ms: float) -> str:
     return f"{seconds:.1f} s" if seconds < 3 else f"{seconds:.0f} s"
 
 
-def speed_label(model: str, measured_ms: dict[str, float]) -> str:
+def speed_key(model: str, backend: str = "wasm") -> str:
+    """What a model's time is remembered by: on the GPU it is another speed."""
+    return model if backend == "wasm" else f"{model}@{backend}"
+
+
+def speed_label(model: str, measured_ms: dict[str, float], backends: dict[str, str] | None = None) -> str:
     """How long ``model`` takes per photo: measured here, else estimated from another model
-    measured here, else how it compares with the other model."""
-    if measured_ms.get(model):
-        return f"~{_seconds(measured_ms[model])} here"
-    for other, ms in measured_ms.items():
-        if other in RELATIVE_TIME and ms:
+    measured here on the same backend, else how it compares with the other model (when both run
+    on the CPU; a GPU's speed is not guessed: empty until measured). ``backends``: where each runs."""
+    backends = backends or {name: "wasm" for name in MODELS}
+    mine = speed_key(model, backends[model])
+    if measured_ms.get(mine):
+        return f"~{_seconds(measured_ms[mine])} here"
+    for other in MODELS:
+        ms = measured_ms.get(speed_key(other, backends[other]))
+        if other != model and backends[other] == backends[model] and ms:
             return f"~{_seconds(ms * RELATIVE_TIME[model] / RELATIVE_TIME[other])} here (estimate)"
+    if set(backends.values()) != {"wasm"}:
+        return ""
     fastest = min(RELATIVE_TIME[name] for name in MODELS)
     slowest = max(RELATIVE_TIME[name] for name in MODELS)
     if RELATIVE_TIME[model] == fastest:

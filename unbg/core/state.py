@@ -20,6 +20,7 @@ def initial_state() -> dict:
         "best": False,  # best edges: the model also sees the photo mirrored (twice the time)
         "model_progress": None,  # 0..1 while the model downloads
         "model_ready": None,  # the model whose session was created last
+        "model_backend": None,  # where that session runs: "webgpu" or "wasm"
         "model_damaged": None,  # the model whose saved copy failed its check and is fetched again
         "model_load_ms": None,  # how long it took: {"read_ms": bytes from cache or network, "session_ms"}
         "stage": None,  # one of STAGES while a page job runs

@@ -18,6 +18,7 @@ from pathlib import Path
 from ..build.compress import compressible
 from ..core.models import DEFAULT_MODEL, view_count
 from ..native.engine import NativeEngine, decode_image
+from .bench_gpu import bench_webgpu
 from .bench_page import PeakRss, bench_batch, bench_memory, bench_page, bench_painting
 from .chromium import Chromium
 from .page import AppPage
@@ -129,6 +130,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="comma-separated; +best runs that model with best edges (two views)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-eval", action="store_true", help=f"skip the quality measurement on {EVAL}")
+    parser.add_argument("--no-webgpu", action="store_true", help="skip the WebGPU run (SwiftShader, ~30 s)")
     parser.add_argument("--batch", type=int, default=50, metavar="N", help="photos in the page's batch run (0: none)")
     args = parser.parse_args(argv)
 
@@ -167,7 +169,8 @@ def main(argv: list[str] | None = None) -> None:
             browser_first = time.perf_counter() - started
             if first["type"] != "unbg:result":
                 raise SystemExit(f"browser failed: {first}")
-            print(f"\n== model {spec}: first cut incl. model load: native {native_first:.2f} s, browser {browser_first:.2f} s")
+            print(f"\n== model {spec}: first cut incl. model load: native {native_first:.2f} s, browser {browser_first:.2f} s "
+                  f"(data-backend={page.page_data('backend')})")
             print(f"{'photo':<24}{'stage':<14}{'native ms':>10}{'browser ms':>12}{'ratio':>8}")
             for label, data in photos:
                 memory.take()
@@ -196,9 +199,14 @@ def main(argv: list[str] | None = None) -> None:
         bench_painting(page)
         if args.batch:
             bench_batch(page, photos + phone_jpeg(photos), workdir, memory, args.batch)
+        if not args.no_webgpu:
+            chromium.quit()  # one browser at a time on two cores
+            chromium = None
+            bench_webgpu(base_url, photos[0][1])
     finally:
         memory.stop()
-        chromium.quit()
+        if chromium is not None:
+            chromium.quit()
         server.shutdown()
         shutil.rmtree(workdir, ignore_errors=True)
     if EVAL.is_dir() and not args.no_eval:

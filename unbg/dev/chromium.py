@@ -15,16 +15,18 @@ FLAGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]
+# A WebGPU adapter in headless Chromium: SwiftShader's (a software fallback adapter, ~100× slower than WASM).
+WEBGPU_FLAGS = ["--enable-unsafe-webgpu", "--enable-unsafe-swiftshader", "--use-webgpu-adapter=swiftshader"]
 
 
 class Chromium:
     """A headless Chromium with a fresh profile, removed again on ``quit``."""
 
-    def __init__(self, window_size: tuple[int, int] = (1280, 900)) -> None:
+    def __init__(self, window_size: tuple[int, int] = (1280, 900), extra_flags: tuple[str, ...] = ()) -> None:
         self._profile = tempfile.mkdtemp(prefix="unbg-chromium-")
         options = webdriver.ChromeOptions()
         options.binary_location = CHROMIUM
-        for flag in FLAGS + [f"--user-data-dir={self._profile}", f"--window-size={window_size[0]},{window_size[1]}"]:
+        for flag in FLAGS + list(extra_flags) + [f"--user-data-dir={self._profile}", f"--window-size={window_size[0]},{window_size[1]}"]:
             options.add_argument(flag)
         options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
         # Downloads land in the throwaway profile, never in the home folder.

@@ -48,6 +48,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = self.path.split("?")[0]
+        self.server.requested.append(path)
         gate = self.server.gates.get(path)
         if gate is not None:
             gate.wait(60)  # a test holds this file back (e.g. main.py: the page stays starting)
@@ -87,6 +88,7 @@ class Server(http.server.ThreadingHTTPServer):
     def __init__(self, *args, embed_origins: list[str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.gates: dict[str, threading.Event] = {}  # path → answered once the event is set
+        self.requested: list[str] = []  # every path asked for, workers' requests too (tests read it)
         self._gzipped: dict[str, tuple[tuple, bytes]] = {}  # path → (its mtime and size, the gzip)
         self._lock = threading.Lock()
         self.embed_origins = parse_origins(os.environ.get("EMBED_ORIGINS")) if embed_origins is None else embed_origins

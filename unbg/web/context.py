@@ -1,4 +1,4 @@
-"""What this page has, decided once: isolation, threads, WebGPU, storage, embedded or not.
+"""What this page has, decided once: isolation, threads, a GPU adapter, storage, embedded or not.
 
 What cannot work here raises NotSupported with a reason, instead of returning None.
 """
@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from functools import cache
 
 import js
-from pyodide.ffi import JsException
+from pyodide.ffi import JsException, jsnull
+
+from ..core.backend import Adapter
 
 
 class NotSupported(Exception):
@@ -33,6 +35,21 @@ def page_context() -> PageContext:
         webgpu=hasattr(js.navigator, "gpu"),
         embedded=js.window.parent != js.window,
     )
+
+
+async def gpu_adapter() -> Adapter | None:
+    """What navigator.gpu offers: its adapter's kind, or None (no WebGPU, no adapter, or it failed)."""
+    if not hasattr(js.navigator, "gpu"):
+        return None  # not a secure context, or a browser without WebGPU
+    try:
+        adapter = await js.navigator.gpu.requestAdapter()
+    except JsException:
+        return None
+    if adapter is None or adapter is jsnull:  # no adapter: JavaScript's null
+        return None
+    info = getattr(adapter, "info", None)  # GPUAdapterInfo: Chromium 121+
+    fallback = bool(getattr(info, "isFallbackAdapter", False)) if info is not None else False
+    return Adapter(fallback=fallback, f16=bool(adapter.features.has("shader-f16")))
 
 
 def cache_storage():

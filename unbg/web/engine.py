@@ -15,6 +15,7 @@ import js
 from pyodide.ffi import JsException
 from pyscript import js_import
 
+from ..core.backend import WASM, WEBGPU, BackendFallback
 from ..core.engine import AbortSignal, CutOptions, CutResult, Progress
 from ..core.errors import InferenceError, ModelLoadError
 from ..core.models import MODEL_SIZE, PREVIEW_SIZE, model_choice, model_url_path
@@ -47,23 +48,35 @@ def _ms(seconds: float) -> int:
 
 
 class BrowserEngine:
-    """Loads each model once (memoised as a task, so a prewarm and a job share it)."""
+    """Loads each model once (memoised as a task, so a prewarm and a job share it).
 
-    def __init__(self, manifest: dict) -> None:
+    On a page whose ``backend`` is WebGPU, the models that can run on the GPU do; one that fails
+    there (its session, a run, a lost device) runs on WASM from then on, and its job is done again.
+    """
+
+    def __init__(self, manifest: dict, backend: str = WASM) -> None:
         self._manifest = manifest  # models.json written by the build: file, bytes, sha256
         self._ort = None
+        self._backends = BackendFallback(backend)
         self._decoder = Decoder()
         self._sessions: dict[str, asyncio.Task] = {}
+        self._session_backend: dict[str, str] = {}  # where each model's session runs
         self.on_model_progress: Callable[[float | None], None] = lambda fraction: None
-        # (model, {"read_ms", "session_ms"}): bytes from the cache or network, then the session.
-        self.on_model_ready: Callable[[str, dict], None] = lambda model, load_ms: None
+        # (model, {"read_ms", "session_ms"}, backend): bytes from the cache or network, then the session.
+        self.on_model_ready: Callable[[str, dict, str], None] = lambda model, load_ms, backend: None
         self.on_model_damaged: Callable[[str], None] = lambda model: None  # its cached copy failed the check
 
     # -- models ------------------------------------------------------------
     async def _runtime(self):
         if self._ort is None:
             (runtime,) = await js_import(dom.absolute_url(RUNTIME_URL))  # the page has loaded it already
-            self._ort = await runtime.start()
+            try:
+                self._ort = await runtime.start(self._backends.backend)
+            except JsException:
+                if self._backends.backend == WASM:
+                    raise
+                self._backends = BackendFallback(WASM)  # the WebGPU build did not start: the CPU one
+                self._ort = await runtime.start(WASM)
         return self._ort
 
     def start(self) -> None:
@@ -103,9 +116,12 @@ class BrowserEngine:
         url = self._model_url(model)
         # A model the build optimised already needs no optimisation here (see optimised_offline).
         level = "disabled" if entry.get("optimised") else "all"
-        options = dom.js_object({"executionProviders": dom.js_array(["wasm"]), "graphOptimizationLevel": level})
         try:
             ort = await self._runtime()
+            backend = self._backends.for_model(name)
+            # Errors only: WebGPU's session warns of the shape ops it leaves to the CPU, as it should.
+            options = dom.js_object({"executionProviders": dom.js_array([backend]), "graphOptimizationLevel": level,
+                                     "logSeverityLevel": 3})
             started = time.perf_counter()
             data = await model_cache.cached_model(url)
             read = time.perf_counter()
@@ -119,8 +135,11 @@ class BrowserEngine:
                 read = time.perf_counter()
                 session = await ort.InferenceSession.create(data, options)
         except (JsException, NotSupported) as error:
+            if self._backends.for_model(name) == WEBGPU and self._backends.failed(name):
+                return await self._load(model)  # no session on the GPU: the same bytes, from the cache, on WASM
             raise ModelLoadError(f"The {name} model could not be loaded ({error}). Check the connection and try again.") from None
-        self.on_model_ready(name, {"read_ms": _ms(read - started), "session_ms": _ms(time.perf_counter() - read)})
+        self._session_backend[name] = backend
+        self.on_model_ready(name, {"read_ms": _ms(read - started), "session_ms": _ms(time.perf_counter() - read)}, backend)
         return session
 
     async def _trusted_session(self, ort, data, sha256: str, options):
@@ -141,6 +160,27 @@ class BrowserEngine:
     # -- the port: one cut ---------------------------------------------------
     async def cut(self, image, options: CutOptions, progress: Progress, abort: AbortSignal):
         """A CutResult (a PNG Blob), or for ``output="editor"`` a Cutout with the editor's pixels."""
+        try:
+            return await self._cut(image, options, progress, abort)
+        except InferenceError:
+            if not await self._leave_gpu(options.model):
+                raise
+            return await self._cut(image, options, progress, abort)  # again, on WASM
+
+    async def _leave_gpu(self, model: str) -> bool:
+        """After a failed run: move ``model`` off the GPU if it was there (True: run it again)."""
+        if self._session_backend.get(model) != WEBGPU or not self._backends.failed(model):
+            return False
+        task = self._sessions.pop(model, None)
+        self._session_backend.pop(model, None)
+        if task is not None and task.done() and not task.cancelled() and task.exception() is None:
+            try:
+                await task.result().release()
+            except JsException:
+                pass  # a lost device may not release cleanly; the session is dropped either way
+        return True
+
+    async def _cut(self, image, options: CutOptions, progress: Progress, abort: AbortSignal):
         start = time.perf_counter()
         await self._release_others(options.model)  # before loading: two sessions at once would not fit a phone
         session_task = self._session(options.model)
