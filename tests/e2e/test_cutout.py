@@ -82,6 +82,22 @@ def test_picked_photo_is_cut_out_like_the_native_engine(app, native, tmp_path, f
     assert np.abs(photo[edge][:, :3].astype(int) - native_cutout[edge][:, :3]).max() > 10
 
 
+def test_a_heic_is_decoded_in_a_worker_not_on_the_pages_thread(app, server, tmp_path):
+    photo = tmp_path / "phone.heic"
+    write_photo(photo, "heic")
+    asked_before = len(server.requested)
+
+    app.pick(photo)
+
+    assert app.state == "ready", app.error_message
+    assert_cuts_subject(np.asarray(Image.open(io.BytesIO(app.export("png")[1])))[..., 3])
+    asked = server.requested[asked_before:]
+    assert "/assets/heic-worker.mjs" in asked and "/assets/vendor/libheif/libheif-bundle.mjs" in asked
+    # The page's own document never loads libheif: a 12 MP decode there froze it for a second.
+    loaded_here = app.script("return performance.getEntriesByType('resource').map((entry) => entry.name)")
+    assert not [url for url in loaded_here if "libheif" in url]
+
+
 def test_the_best_edges_switch_cuts_out_with_two_views(app, tmp_path):
     photo = tmp_path / "vase.jpg"
     data = write_photo(photo, "JPEG")

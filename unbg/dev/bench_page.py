@@ -79,11 +79,14 @@ def bench_page(page: AppPage, photos: list[tuple[str, bytes]], workdir: Path, me
         memory.take()
         path = workdir / f"page.{'heic' if photo[4:8] == b'ftyp' else 'jpg'}"
         path.write_bytes(photo)
+        page.watch_long_tasks()
         page.pick(path)
         timings = page.result_timings
+        long_tasks = page.long_tasks()
         print(f"== {label} through the page: preview visible after {timings.get('preview_ms')} ms (target <= 1000), "
               f"full cut-out after {timings['total_ms']} ms (decode {timings['decode_ms']} ms); "
-              f"peak renderer RSS {memory.take() / 2**20:.0f} MB")
+              f"peak renderer RSS {memory.take() / 2**20:.0f} MB; long tasks (> 50 ms) during the job: {len(long_tasks)}"
+              + (f", longest {max(long_tasks):.0f} ms (target: none)" if long_tasks else " (target: none)"))
 
 
 def bench_painting(page: AppPage, moves: int = 150) -> None:

@@ -1,4 +1,4 @@
-"""Decode any image the browser or libheif-js reads into RGBA pixels (typed arrays, never Python loops)."""
+"""Decode any image the browser or libheif-js (in a worker: heic.py) reads into RGBA pixels (typed arrays, never Python loops)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ import asyncio
 from dataclasses import dataclass
 
 import js
-from pyodide.ffi import JsException, create_once_callable, create_proxy
-from pyscript import js_import
+from pyodide.ffi import JsException, create_proxy
 
 from ..core.errors import BadInput
 from ..core.image_header import (ANIMATED_NOTE, HEADER_BYTES, PAGE_LARGEST_MEGAPIXELS, WORKING_MEGAPIXELS,
@@ -15,8 +14,7 @@ from ..core.image_header import (ANIMATED_NOTE, HEADER_BYTES, PAGE_LARGEST_MEGAP
 from ..core.integrity import TAIL_BYTES, check_complete
 from ..core.sniff import sniff_format
 from . import dom
-
-LIBHEIF_URL = "assets/vendor/libheif/libheif-bundle.mjs"
+from .heic import decode_heic
 
 
 @dataclass
@@ -47,10 +45,7 @@ class Picture:
 
 
 class Decoder:
-    """Imports libheif-js once a HEIC needs it (most photos never do)."""
-
-    def __init__(self) -> None:
-        self._libheif = None  # libheif-js's module, imported once a HEIC needs it
+    """Every format the page reads: the browser's own decoders, and libheif-js for HEIC."""
 
     async def decode(self, blob) -> Picture:
         head = await dom.read_bytes(blob, 0, HEADER_BYTES)
@@ -87,25 +82,8 @@ class Decoder:
         return Picture(dom.bitmap_pixels(bitmap, width, height), width, height, bitmap, source)
 
     async def _decode_heic(self, blob) -> Picture:
-        if self._libheif is None:
-            (self._libheif,) = await js_import(dom.absolute_url(LIBHEIF_URL))
-        # A libheif of its own for each photo: its WebAssembly memory (~200 MB after a 12 MP photo,
-        # and it never shrinks) goes with it, instead of staying beside every later cut.
-        libheif = self._libheif.default()
-        data = js.Uint8Array.new(await blob.arrayBuffer())
-        images = libheif.HeifDecoder.new().decode(data)
-        if not images or images.length == 0:
-            raise BadInput("This HEIC file holds no image the decoder can read.")
-        image = images[0]
-        width, height = image.get_width(), image.get_height()
-        target = js.ImageData.new(width, height)
-        done = asyncio.get_running_loop().create_future()
-        image.display(target, create_once_callable(lambda result: done.set_result(bool(result))))
-        ok = await done
-        for index in range(images.length):
-            images[index].free()
-        if not ok:
-            raise BadInput("This HEIC file is damaged and cannot be read.")
+        target = await decode_heic(blob)
+        width, height = target.width, target.height
         small_width, small_height = working_size(width, height)
         if (small_width, small_height) == (width, height):
             return Picture(target.data, width, height, await dom.create_bitmap(target))
