@@ -9,8 +9,7 @@ from unbg.core import BadInput, CutResult, InferenceError, ModelLoadError
 
 class FakeEngine:
     """``image`` says what happens: "ok", "bad" (BadInput), "bug" (a plain exception), "too much"
-    (InferenceError), or "gate"
-    (waits until ``release()``); every cut fails with ModelLoadError while ``offline``. Records what
+    (InferenceError), "gate" (waits until ``release()``) or "gated bug" (waits, then a plain exception); every cut fails with ModelLoadError while ``offline``. Records what
     it ran and how many cuts ran at once."""
 
     def __init__(self) -> None:
@@ -38,13 +37,13 @@ class FakeEngine:
         try:
             progress("decode", None)
             await asyncio.sleep(0)
-            if image == "gate":
+            if image in ("gate", "gated bug"):
                 await self._gate.wait()
             if self.offline:
                 raise ModelLoadError("The fast model could not be loaded (Failed to fetch).")
             if image == "bad":
                 raise BadInput("not an image")
-            if image == "bug":
+            if image in ("bug", "gated bug"):
                 raise RuntimeError("a bug")
             if image == "too much":
                 raise InferenceError("The model failed on this image (out of memory).")

@@ -89,6 +89,24 @@ def test_cancelling_the_running_job_answers_at_once_and_the_next_waits_for_the_e
     run(scenario())
 
 
+def test_a_bug_in_a_cancelled_job_is_still_reported():
+    async def scenario():
+        bugs = []
+        engine = FakeEngine()
+        queue = JobQueue(engine, report_bug=lambda job, error: bugs.append((job.name, repr(error))))
+        running = queue.submit("gated bug", CutOptions(), source="page", name="slow")
+        await settle()
+        queue.cancel(running.id)
+        await running.outcome()
+        engine.release()  # the engine winds down, and fails with a bug of ours
+        after = queue.submit("ok", CutOptions(), source="page", name="next")
+        await after.outcome()
+        assert running.status == "cancelled" and after.status == "done"
+        assert bugs == [("slow", "RuntimeError('a bug')")]
+
+    run(scenario())
+
+
 def test_a_failed_job_never_stops_the_queue_and_a_bug_is_reported():
     async def scenario():
         bugs = []

@@ -103,9 +103,12 @@ def foreign_requests(driver, base_url: str) -> list[str]:
 
 
 def forget_logs(driver) -> None:
-    """Drop what earlier tests left in the browser's logs."""
-    driver.get_log("browser")
+    """Start the browser's logs afresh; console errors logged after the previous test's checks are
+    said in the run's summary (they belong to no test, but are not lost)."""
+    late = console_errors(driver)
     driver.get_log("performance")
+    if late:
+        warnings.warn(f"console errors after the previous test had ended: {late}", stacklevel=2)
 
 
 def assert_clean(page: AppPage, base_url: str) -> None:

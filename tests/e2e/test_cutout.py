@@ -138,13 +138,18 @@ def test_bad_files_show_a_message_and_the_next_file_works(app, tmp_path):
     assert app.export("png")[0] == "whole-nobg.png"
 
 
-def test_dragging_a_file_over_the_page_starts_loading_the_model(app):
-    """Prewarm: the model loads before any file is dropped."""
+def test_dragging_a_file_over_the_page_starts_loading_the_model(app, server):
+    """Prewarm: the model loads before any file is dropped, and a first visit without a drag never downloads it."""
     app.forget_models()  # a first visit
+    asked_before = len(server.requested)
     app.open()
-    assert app.page_data("model-progress") == ""
+    asked = lambda: server.requested[asked_before:]
+    # Settled: onnxruntime started after ready (and after the look for a cached model).
+    app.wait_for(lambda d: any(path.endswith("ort-wasm-simd-threaded.wasm") for path in asked()), 60)
+    assert app.page_data("model-progress") == "" and not [path for path in asked() if path.endswith(".onnx")]
     app.drag_over_dropzone()
     app.wait_for(lambda d: app.page_data("model-progress") == "1.0", 120)
+    assert [path for path in asked() if path.endswith(".onnx")] == [f"/{MODEL_DIR}/fast.onnx"]
     assert app.jobs_done == 0
 
 

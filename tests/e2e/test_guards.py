@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 from selenium.common.exceptions import WebDriverException
 
-from tests.e2e.conftest import console_errors, foreign_requests
+from tests.e2e.conftest import console_errors, foreign_requests, forget_logs
 from unbg.dev.serve import start_plain_server
 
 
@@ -49,6 +49,14 @@ def test_a_workers_request_elsewhere_is_refused_and_fails_the_test(driver, base_
     errors = console_errors(driver)
     assert any("violates the following Content Security Policy" in message and "localhost" in message
                for message in errors), errors
+
+
+def test_a_console_error_after_a_tests_checks_is_said_not_dropped(driver, base_url):
+    driver.get(base_url + "assets/css/app.css")
+    driver.get_log("browser")
+    driver.execute_script("console.error('late error of an earlier page')")
+    with pytest.warns(UserWarning, match="late error of an earlier page"):
+        forget_logs(driver)  # what the next test's app fixture does first
 
 
 def test_the_policy_stops_any_request_to_another_origin(driver, base_url):

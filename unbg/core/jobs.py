@@ -121,7 +121,9 @@ class JobQueue:
             # (a model run in its worker cannot be interrupted) before the next job starts.
             self._finish(job, "cancelled", error=Cancelled("Cancelled."))
             await asyncio.wait([work])
-            work.cancelled() or work.exception()  # its outcome no longer matters
+            error = None if work.cancelled() else work.exception()  # its result no longer matters...
+            if error is not None and not isinstance(error, UnbgError):
+                self._report_bug(job, error)  # ...but a bug is still a bug
         else:
             self._settle(job, work)
         self._running = None

@@ -19,6 +19,7 @@ from ..build.compress import compressible
 from ..core.models import DEFAULT_MODEL, view_count
 from ..native.engine import NativeEngine, decode_image
 from .bench_gpu import bench_webgpu
+from .bench_peer import bench_peer
 from .bench_page import PeakRss, bench_batch, bench_memory, bench_page, bench_painting
 from .chromium import Chromium
 from .page import AppPage
@@ -130,6 +131,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="comma-separated; +best runs that model with best edges (two views)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-eval", action="store_true", help=f"skip the quality measurement on {EVAL}")
+    parser.add_argument("--no-peer", action="store_true", help="skip the run against @imgly/background-removal")
     parser.add_argument("--no-webgpu", action="store_true", help="skip the WebGPU run (SwiftShader, ~30 s)")
     parser.add_argument("--batch", type=int, default=50, metavar="N", help="photos in the page's batch run (0: none)")
     args = parser.parse_args(argv)
@@ -199,6 +201,8 @@ def main(argv: list[str] | None = None) -> None:
         bench_painting(page)
         if args.batch:
             bench_batch(page, photos + phone_jpeg(photos), workdir, memory, args.batch)
+        if not args.no_peer:
+            bench_peer(page, base_url, [photos[0]] + phone_jpeg(photos), max(1, args.repeat))
         if not args.no_webgpu:
             chromium.quit()  # one browser at a time on two cores
             chromium = None
