@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from unbg.core import actions
+from unbg.core.brush import PointerPolicy
 from unbg.core.viewport import pan, pinch, zoom_at
 from unbg.web import dom
 
@@ -26,6 +27,7 @@ class CompareSlider:
         self._stages = [dom.find(".stage", self._before_layer), dom.find(".stage", self._after_layer)]
         self._dragging_split = None
         self._pointers: dict[int, tuple[float, float]] = {}  # pointers down on the frame, frame coords
+        self._policy = PointerPolicy()  # a hand resting beside a pen, or a palm, neither pans nor zooms
         self._state: dict = {}
         events = self._events = dom.Disposables()
         events.listen(self._handle, "pointerdown", self._on_handle_down)
@@ -123,6 +125,8 @@ class CompareSlider:
     def _on_down(self, event) -> None:
         if self._state.get("view") is None or event.button not in (0, -1):
             return
+        if self._policy.down(event.pointerId, event.pointerType, event.width, event.height) == "ignore":
+            return
         self._pointers[event.pointerId] = self._frame_point(event)
         if self._state["tool"] == "compare":
             self._frame.setPointerCapture(event.pointerId)
@@ -148,6 +152,7 @@ class CompareSlider:
             self._pointers[event.pointerId] = point
 
     def _on_up(self, event) -> None:
+        self._policy.up(event.pointerId, event.pointerType)
         self._pointers.pop(event.pointerId, None)
 
     def dispose(self) -> None:
