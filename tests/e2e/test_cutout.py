@@ -35,6 +35,7 @@ def write_photo(path, fmt: str) -> bytes:
 
 
 def assert_same_alpha(browser_alpha: np.ndarray, native_alpha: np.ndarray) -> None:
+    """Within 1/255 on 99.9 % of the pixels (a HEIC's two decoders differ on a few)."""
     assert browser_alpha.shape == native_alpha.shape
     diff = np.abs(browser_alpha.astype(int) - native_alpha.astype(int))
     assert (diff <= 1).mean() >= 0.999, f"max diff {diff.max()}, {(diff > 1).sum()} pixels differ by more than 1"
@@ -70,7 +71,14 @@ def test_picked_photo_is_cut_out_like_the_native_engine(app, native, tmp_path, f
     browser = np.asarray(cutout)
     photo = decode_image(data)
     native_cutout = native.cutout(photo)
-    assert_same_alpha(browser[..., 3], native_cutout[..., 3])
+    if fmt == "JPEG":
+        # Both decode with libjpeg-turbo and the int8 model's integer kernels are exact on WASM and
+        # x86 (session.x64quantprecision): the same alpha to the bit.
+        assert np.array_equal(browser[..., 3], native_cutout[..., 3])
+    else:
+        # libheif-js and pillow-heif differ by a step or two on some pixels, which the int8 model
+        # turns into a different alpha on a few hundred (measured: 265 of 576,000 off by more than 1).
+        assert_same_alpha(browser[..., 3], native_cutout[..., 3])
     assert_cuts_subject(browser[..., 3])
     # The soft edge carries the model's estimate of the subject's colour, not the photo's mix.
     # Compared where both alphas agree: the HEIC decoders differ by a step or two on a few
@@ -110,7 +118,7 @@ def test_the_best_edges_switch_cuts_out_with_two_views(app, tmp_path):
         app.toggle_best()
     pixels = decode_image(data)
     two_views = NativeEngine(DEFAULT_MODEL, views=BEST_VIEWS).alpha(pixels)
-    assert_same_alpha(browser[..., 3], two_views)
+    assert np.array_equal(browser[..., 3], two_views)  # a JPEG, the int8 model: to the bit
     one_view = NativeEngine(DEFAULT_MODEL).alpha(pixels)
     assert (browser[..., 3] != two_views).sum() < (browser[..., 3] != one_view).sum()
 
@@ -197,3 +205,44 @@ def test_a_failed_model_download_offers_a_retry_that_cuts_the_photo(app, tmp_pat
     assert app.state == "ready" and app.error_message is None
     assert app.find("result-size").text.startswith("320 × 240 px")
     assert app.batch_items()[0]["status"] == "done"
+
+
+def test_the_model_chosen_in_the_picker_is_the_one_that_cuts(app, tmp_path):
+    path = tmp_path / "jug.jpg"
+    draw_subject(480, 320).save(path, quality=92)
+    app.choose_model("quality")
+    app.pick(path)
+    assert app.state == "ready", app.error_message
+    assert app.page_data("model-ready") == "quality"
+    browser = np.asarray(Image.open(io.BytesIO(app.export("png")[1])))[..., 3].astype(int)
+    pixels = decode_image(path.read_bytes())
+    quality = NativeEngine("quality").alpha(pixels).astype(int)
+    fast = NativeEngine("fast").alpha(pixels).astype(int)
+    differs = np.abs(quality - fast) > 2  # where the two models disagree, the browser has quality's alpha
+    assert differs.sum() >= 50, differs.sum()
+    assert np.abs(browser - quality)[differs].max() <= 1
+    assert_same_alpha(browser, quality)
+
+
+HEADERS = """
+const done = arguments[arguments.length - 1];
+Promise.all(["./", "assets/vendor/ort/ort-wasm-simd-threaded.wasm", "assets/runtime.mjs"].map(async (path) => {
+  const response = await fetch(path, {method: "HEAD"});
+  return Object.fromEntries(["content-type", "cross-origin-opener-policy", "cross-origin-embedder-policy"]
+                            .map((name) => [name, response.headers.get(name)]));
+})).then(done);
+"""
+
+
+def test_the_page_is_isolated_and_onnxruntime_starts_its_threads(app, server):
+    asked_before = len(server.requested)
+    app.open()
+    assert app.post_cut(subject_jpeg(160, 120), size=256)["type"] == "unbg:result"
+    assert app.script("return crossOriginIsolated") is True
+    assert app.page_data("threads") == str(app.script("return navigator.hardwareConcurrency")) != "1"
+    page, wasm, module = app.async_script(HEADERS)
+    assert page["cross-origin-opener-policy"] == "same-origin" and page["cross-origin-embedder-policy"] == "require-corp"
+    assert wasm["content-type"] == "application/wasm" and module["content-type"].startswith("text/javascript")
+    # Each of onnxruntime's threads is a worker that loads its module again: its own worker and one more.
+    loads = [path for path in server.requested[asked_before:] if path.endswith("ort-wasm-simd-threaded.mjs")]
+    assert len(loads) >= 2, loads

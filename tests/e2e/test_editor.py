@@ -11,6 +11,7 @@ from PIL import Image
 from selenium.webdriver.common.keys import Keys
 
 from tests.drawings import draw_subject, subject_and_background
+from unbg.core.crop import subject_box
 
 WIDTH, HEIGHT = 1200, 800
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -130,7 +131,7 @@ def test_export_formats(edited):
     image = Image.open(io.BytesIO(webp))
     assert name == "vase-nobg.webp" and image.format == "WEBP" and image.mode == "RGBA" and image.size == (WIDTH, HEIGHT)
     inside, outside = subject_and_background(WIDTH, HEIGHT)
-    assert np.asarray(image)[..., 3][outside].max() < 30
+    assert np.asarray(image)[..., 3][outside].max() < 30 and np.asarray(image)[..., 3][inside].min() > 200
 
     name, jpeg = edited.export("jpeg", background="#00ff00")
     image = Image.open(io.BytesIO(jpeg))
@@ -142,13 +143,17 @@ def test_export_formats(edited):
     name, mask = edited.export("mask")
     image = Image.open(io.BytesIO(mask))
     assert name == "vase-mask.png" and image.mode == "L" and image.size == (WIDTH, HEIGHT)
-    assert np.asarray(image)[inside].min() > 200
+    assert np.asarray(image)[inside].min() > 200 and np.asarray(image)[outside].max() < 30
 
+    full = np.asarray(Image.open(io.BytesIO(png)))
     name, cropped = edited.export("png", crop=True, margin=10)
     image = Image.open(io.BytesIO(cropped))
     # The drawn subject is 50% × 66% of the photo; a 10% margin on each side.
     assert abs(image.width - WIDTH * 0.5 * 1.2) < WIDTH * 0.04
     assert abs(image.height - HEIGHT * 0.66 * 1.2) < HEIGHT * 0.06
+    # And it is that part of the cut-out: the subject's box, grown by the margin.
+    x, y, w, h = subject_box(full[..., 3].tobytes(), WIDTH, HEIGHT, 10)
+    assert np.array_equal(np.asarray(image), full[y:y + h, x:x + w])
 
 
 def test_zoom_buttons_and_fit(edited):

@@ -73,9 +73,13 @@ def test_best_edges_give_the_native_two_view_alpha(app):
     reply = app.post_cut(photo, model="fast", output="mask", best=True)
     assert reply["type"] == "unbg:result", reply
     browser = np.asarray(Image.open(io.BytesIO(reply["png"]))).astype(int)
-    native = NativeEngine("fast", views=BEST_VIEWS).alpha(decode_image(photo))
+    native = NativeEngine("fast", views=BEST_VIEWS).alpha(decode_image(photo)).astype(int)
+    one_view = NativeEngine("fast").alpha(decode_image(photo)).astype(int)
+    # Where two views and one differ by more than the tolerance, the browser has the two-view alpha:
+    # a page that ignored best would be 2 or more off there.
+    differs = np.abs(native - one_view) > 2
+    assert differs.sum() >= 50, differs.sum()
     assert np.abs(browser - native).max() <= 1
-    assert not np.array_equal(native, NativeEngine("fast").alpha(decode_image(photo)))  # two views are not one
 
 
 def test_an_array_buffer_is_taken_and_the_png_comes_back_as_a_moved_buffer(app):
