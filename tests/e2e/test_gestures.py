@@ -33,6 +33,19 @@ def touches(app, kind: str, points) -> None:
         {"x": x, "y": y, "radiusX": 8, "radiusY": 8, "force": 1, "id": index} for index, (x, y) in enumerate(screen)]})
 
 
+# One pointermove carrying the samples the browser coalesced into it (as a busy page gets them).
+COALESCED_STROKE = """
+const [points] = arguments;
+const target = document.querySelector('[data-testid=result-image]');
+const init = ([x, y], buttons) => ({pointerId: 1, pointerType: 'mouse', isPrimary: true, bubbles: true, cancelable: true,
+  composed: true, clientX: x, clientY: y, button: 0, buttons, pressure: buttons ? 0.5 : 0});
+target.dispatchEvent(new PointerEvent('pointerdown', init(points[0], 1)));
+const coalescedEvents = points.slice(1).map((point) => new PointerEvent('pointermove', init(point, 1)));
+target.dispatchEvent(new PointerEvent('pointermove', {...init(points[points.length - 1], 1), coalescedEvents}));
+target.dispatchEvent(new PointerEvent('pointerup', init(points[points.length - 1], 0)));
+"""
+
+
 def erased_width(alpha: np.ndarray, x: float) -> int:
     """How many rows of column ``x`` the stroke made transparent."""
     return int((alpha[:, int(x)] == 0).sum())
@@ -124,3 +137,16 @@ def test_a_soft_brush_paints_a_soft_edge_that_undo_and_redo_replay_exactly(edite
     assert np.array_equal(alpha_of(edited.export("png")[1]), before)
     edited.find("redo").click()
     assert np.array_equal(alpha_of(edited.export("png")[1]), soft)
+
+
+def test_a_stroke_follows_every_coalesced_sample_not_only_the_last(edited):
+    edited.tool("erase")
+    hard_brush(edited, 20)
+    edited.show_frame()
+    start, vertex, end = (WIDTH * 0.3, HEIGHT * 0.3), (WIDTH * 0.5, HEIGHT * 0.7), (WIDTH * 0.7, HEIGHT * 0.3)
+    down = [(start[0] + (vertex[0] - start[0]) * t / 10, start[1] + (vertex[1] - start[1]) * t / 10) for t in range(11)]
+    up = [(vertex[0] + (end[0] - vertex[0]) * t / 10, vertex[1] + (end[1] - vertex[1]) * t / 10) for t in range(1, 11)]
+    edited.script(COALESCED_STROKE, [edited.to_screen(x, y) for x, y in down + up])
+    alpha = alpha_of(edited.export("png")[1])
+    assert alpha[int(vertex[1]) - 1, int(vertex[0])] == 0  # the V's bottom, known only from the coalesced samples
+    assert alpha[int(start[1]), int(WIDTH * 0.5)] == 255  # not a straight line from the first point to the last

@@ -61,3 +61,14 @@ def test_python_starts_from_the_sites_snapshot_then_the_kept_one_and_boots_only_
         app.block_urls([])
     app.open()
     assert app.page_data("python-start") == "snapshot"
+
+
+def test_a_pasted_photo_and_a_dropped_one_are_cut_once_the_page_is_ready(app, tmp_path):
+    pasted, dropped = tmp_path / "copied.png", tmp_path / "dragged.png"
+    draw_subject(200, 160).save(pasted)
+    draw_subject(160, 200).save(dropped)
+    app.paste_files([pasted])
+    app.drop_files([dropped])
+    rows = app.wait_for_batch(2)
+    assert [(row["name"], row["status"]) for row in rows] == [("copied.png", "done"), ("dragged.png", "done")]
+    assert app.driver.current_url == app.base_url

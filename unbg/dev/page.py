@@ -14,7 +14,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from ..core.models import DEFAULT_MODEL, MODEL_CACHE
 from .page_editor import EditorActions
-from .page_scripts import BASE64_OF, BATCH_ROWS, DROP_FILES, DROP_PREVENTED, LONG_TASKS, POST_CUT, START_LONG_TASKS, START_UP
+from .page_scripts import BASE64_OF, BATCH_ROWS, DROP_FILES, DROP_PREVENTED, LONG_TASKS, PASTE_FILES, POST_CUT, START_LONG_TASKS, START_UP
 from .page_site import SiteActions
 
 READY_TIMEOUT = 60
@@ -95,6 +95,11 @@ class AppPage(EditorActions, SiteActions):
         """Drop files on the drop zone, without waiting."""
         files = [(Path(path).name, base64.b64encode(Path(path).read_bytes()).decode()) for path in paths]
         self.script(DROP_FILES, files)
+
+    def paste_files(self, paths: list[Path]) -> None:
+        """Paste files into the page (Ctrl/Cmd+V of a copied image), without waiting."""
+        files = [(Path(path).name, base64.b64encode(Path(path).read_bytes()).decode()) for path in paths]
+        self.script(PASTE_FILES, files)
 
     def start_loading(self) -> None:
         """Navigate to the app and return at once, while Python is still starting."""

@@ -68,6 +68,15 @@ for (const type of ['dragenter', 'dragover', 'drop']) {
 }
 """
 
+PASTE_FILES = """
+const [files] = arguments;
+const clipboardData = new DataTransfer();
+for (const [name, b64] of files) {
+  clipboardData.items.add(new File([Uint8Array.from(atob(b64), c => c.charCodeAt(0))], name, {type: 'image/png'}));
+}
+document.dispatchEvent(new ClipboardEvent('paste', {bubbles: true, cancelable: true, clipboardData}));
+"""
+
 DROP_PREVENTED = """
 const target = document.querySelector(arguments[0]);
 return ['dragover', 'drop'].every(type => {
