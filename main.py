@@ -50,6 +50,7 @@ def mirror_page_state(state: dict) -> None:
     dom.mark_page(state=state["page"], jobsDone=str(state["jobs_done"]),
                   modelProgress="" if progress is None else str(progress), modelReady=state["model_ready"] or "",
                   modelDamaged=state["model_damaged"] or "", backend=state["model_backend"] or "",
+                  prewarmed=",".join(state["prewarmed"]),
                   modelReadMs=str(load_ms.get("read_ms", "")), sessionMs=str(load_ms.get("session_ms", "")))
 
 
@@ -112,6 +113,7 @@ async def start():
     dropzone.take_early_photos()  # and the model's prewarm starts with them
     port.announce(context.threads)
     await service.warm_start()
+    dom.mark_page(warmStart="done")  # the page has looked for a saved model to make ready: it does nothing more unasked
     return store, service, layers, port, components, leaving
 
 

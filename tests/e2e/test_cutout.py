@@ -152,10 +152,10 @@ def test_dragging_a_file_over_the_page_starts_loading_the_model(app, server):
     asked_before = len(server.requested)
     app.open()
     asked = lambda: server.requested[asked_before:]
-    # Settled: onnxruntime started after ready (and after the look for a cached model).
-    app.wait_for(lambda d: any(path.endswith("ort-wasm-simd-threaded.wasm") for path in asked()), 60)
-    assert app.page_data("model-progress") == "" and not [path for path in asked() if path.endswith(".onnx")]
+    app.wait_for(lambda d: app.page_data("warm-start") == "done", 60)  # nothing more happens unasked
+    assert app.page_data("prewarmed") == "" and not [path for path in asked() if path.endswith(".onnx")]
     app.drag_over_dropzone()
+    assert app.page_data("prewarmed") == DEFAULT_MODEL
     app.wait_for(lambda d: app.page_data("model-progress") == "1.0", 120)
     assert [path for path in asked() if path.endswith(".onnx")] == [f"/{MODEL_DIR}/fast.onnx"]
     assert app.jobs_done == 0

@@ -188,6 +188,7 @@ class CutService:
     def _prewarm(self, model: str) -> None:
         if model not in self._prewarmed:
             self._prewarmed.add(model)
+            self._store.set(prewarmed=tuple(sorted(self._prewarmed)))
             self._engine.prewarm(model)
 
     def _on_state(self, state: dict) -> None:

@@ -21,6 +21,7 @@ def initial_state() -> dict:
         "model_progress": None,  # 0..1 while the model downloads
         "model_ready": None,  # the model whose session was created last
         "model_backend": None,  # where that session runs: "webgpu" or "wasm"
+        "prewarmed": (),  # the models asked to load before any photo needed them (a drag, a cached model)
         "model_damaged": None,  # the model whose saved copy failed its check and is fetched again
         "model_load_ms": None,  # how long it took: {"read_ms": bytes from cache or network, "session_ms"}
         "stage": None,  # one of STAGES while a page job runs
