@@ -116,6 +116,7 @@ class BrowserEngine:
         url = self._model_url(model)
         # A model the build optimised already needs no optimisation here (see optimised_offline).
         level = "disabled" if entry.get("optimised") else "all"
+        creating = False  # a session failing falls back to WASM; bytes that do not arrive do not
         try:
             ort = await self._runtime()
             backend = self._backends.for_model(name)
@@ -125,17 +126,20 @@ class BrowserEngine:
             started = time.perf_counter()
             data = await model_cache.cached_model(url)
             read = time.perf_counter()
+            creating = data is not None
             session = None if data is None else await self._trusted_session(ort, data, entry["sha256"], options)
             if session is None:
                 if data is not None:  # the saved copy is damaged: say so, and fetch it again
                     await model_cache.forget(url)
                     self.on_model_damaged(name)
                 started = time.perf_counter()
+                creating = False
                 data = await model_cache.download_model(url, entry["bytes"], entry["sha256"], self.on_model_progress)
                 read = time.perf_counter()
+                creating = True
                 session = await ort.InferenceSession.create(data, options)
         except (JsException, NotSupported) as error:
-            if self._backends.for_model(name) == WEBGPU and self._backends.failed(name):
+            if creating and self._backends.for_model(name) == WEBGPU and self._backends.failed(name):
                 return await self._load(model)  # no session on the GPU: the same bytes, from the cache, on WASM
             raise ModelLoadError(f"The {name} model could not be loaded ({error}). Check the connection and try again.") from None
         self._session_backend[name] = backend
