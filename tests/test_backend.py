@@ -6,8 +6,8 @@ from unbg.core.backend import WASM, WEBGPU, Adapter, BackendFallback, default_mo
 from unbg.core.message_api import cut_options
 from unbg.core.speed import remember, speed_key, speed_label
 
-HARDWARE = Adapter(fallback=False, f16=True)
-SOFTWARE = Adapter(fallback=True, f16=False)
+HARDWARE = Adapter(fallback=False)
+SOFTWARE = Adapter(fallback=True)
 
 
 def test_a_hardware_adapter_means_webgpu_a_software_one_only_when_asked():

@@ -21,7 +21,6 @@ class Adapter:
     """What the page learnt of navigator.gpu's adapter."""
 
     fallback: bool  # a software adapter
-    f16: bool  # it has shader-f16
 
 
 def requested_backend(query: str) -> str | None:

@@ -22,7 +22,6 @@ class NotSupported(Exception):
 class PageContext:
     isolated: bool  # cross-origin isolated: SharedArrayBuffer, so onnxruntime gets threads
     threads: int
-    webgpu: bool  # navigator.gpu exists (an adapter may still be missing)
     embedded: bool  # in a frame of another page
 
 
@@ -32,7 +31,6 @@ def page_context() -> PageContext:
     return PageContext(
         isolated=isolated,
         threads=int(js.navigator.hardwareConcurrency or 1) if isolated else 1,
-        webgpu=hasattr(js.navigator, "gpu"),
         embedded=js.window.parent != js.window,
     )
 
@@ -49,7 +47,7 @@ async def gpu_adapter() -> Adapter | None:
         return None
     info = getattr(adapter, "info", None)  # GPUAdapterInfo: Chromium 121+
     fallback = bool(getattr(info, "isFallbackAdapter", False)) if info is not None else False
-    return Adapter(fallback=fallback, f16=bool(adapter.features.has("shader-f16")))
+    return Adapter(fallback=fallback)
 
 
 def cache_storage():
