@@ -40,11 +40,33 @@ def base_url(server):
     return f"http://{host}:{port}/"
 
 
+LOG = Path(__file__).resolve().parents[2] / "test-artifacts" / "chromium.log"
+CRASH_WORDS = ("FATAL", "Check failed", "crash", "Crash", "signal", "OOM", "out of memory", "renderer")
+
+
+def crash_lines(log: Path, since: int = 0, limit: int = 12) -> list[str]:
+    """The last lines of Chromium's log after byte ``since`` that may say why a tab crashed."""
+    try:
+        with log.open("rb") as file:
+            file.seek(since)
+            lines = file.read().decode(errors="replace").splitlines()
+    except OSError:
+        return []
+    return [line[:300] for line in lines if any(word in line for word in CRASH_WORDS)][-limit:]
+
+
 class Browsers:
-    """One Chromium for the whole session, replaced if its page crashed, so a crash fails one test."""
+    """One Chromium for the whole session, replaced if its page crashed, so a crash fails one test
+    (and the run's summary says so, with what Chromium logged of it)."""
 
     def __init__(self) -> None:
-        self._browser = Chromium()
+        LOG.parent.mkdir(exist_ok=True)
+        LOG.write_text("")  # this run's only
+        self._start()
+
+    def _start(self) -> None:
+        self._log_from = LOG.stat().st_size  # what this browser logs comes after
+        self._browser = Chromium(log_file=LOG)
 
     def live_driver(self):
         try:
@@ -54,9 +76,11 @@ class Browsers:
                 self._browser.quit()
             except WebDriverException:
                 pass
-            self._browser = Chromium()
+            logged = crash_lines(LOG, self._log_from)
+            self._start()
             # Said in the run's summary: this test starts without what earlier ones cached (the model, the snapshot).
-            warnings.warn(f"Chromium was replaced with a fresh profile after: {str(error).splitlines()[0]}", stacklevel=2)
+            warnings.warn(f"Chromium was replaced with a fresh profile after: {str(error).splitlines()[0]}; "
+                          f"Chromium logged: {logged}", stacklevel=2)
         return self._browser.driver
 
     def quit(self) -> None:

@@ -22,17 +22,23 @@ WEBGPU_FLAGS = ["--enable-unsafe-webgpu", "--enable-unsafe-swiftshader", "--use-
 class Chromium:
     """A headless Chromium with a fresh profile, removed again on ``quit``."""
 
-    def __init__(self, window_size: tuple[int, int] = (1280, 900), extra_flags: tuple[str, ...] = ()) -> None:
+    def __init__(self, window_size: tuple[int, int] = (1280, 900), extra_flags: tuple[str, ...] = (),
+                 log_file: Path | None = None) -> None:
+        """``log_file``: chromedriver's output and Chromium's own errors (why a tab crashed) go there."""
         self._profile = tempfile.mkdtemp(prefix="unbg-chromium-")
         options = webdriver.ChromeOptions()
         options.binary_location = CHROMIUM
-        for flag in FLAGS + list(extra_flags) + [f"--user-data-dir={self._profile}", f"--window-size={window_size[0]},{window_size[1]}"]:
+        logging = ["--enable-logging=stderr", "--log-level=2"] if log_file else []
+        for flag in FLAGS + list(extra_flags) + logging + [f"--user-data-dir={self._profile}", f"--window-size={window_size[0]},{window_size[1]}"]:
             options.add_argument(flag)
         options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
         # Downloads land in the throwaway profile, never in the home folder.
         options.add_experimental_option("prefs", {"download.default_directory": f"{self._profile}/downloads",
                                                   "download.prompt_for_download": False})
-        self.driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+        # chromedriver's own log only for its errors: at its default level it logs every command's payload.
+        service = (Service(CHROMEDRIVER, log_output=str(log_file), service_args=["--log-level=SEVERE"])
+                   if log_file else Service(CHROMEDRIVER))
+        self.driver = webdriver.Chrome(service=service, options=options)
 
     def quit(self) -> None:
         self.driver.quit()
