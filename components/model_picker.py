@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from unbg.core import actions
-from unbg.core.backend import WEBGPU, model_backend
+from unbg.core.backend import WASM, WEBGPU, model_backend
 from unbg.core.speed import remember, speed_key, speed_label
 from unbg.web import dom, storage
 
@@ -11,7 +11,7 @@ SPEED_KEY = "unbg-inference-ms"  # localStorage: each model's inference time on 
 
 
 class ModelPicker:
-    def __init__(self, root, store, manifest: dict, backend: str = "wasm") -> None:
+    def __init__(self, root, store, manifest: dict, backend: str = WASM) -> None:
         self._root = root
         self._store = store
         self._manifest = manifest
@@ -47,7 +47,7 @@ class ModelPicker:
                 # Where it really ran (a model that failed on the GPU runs on the CPU); per view:
                 # a best-edges run shows the model the photo twice.
                 backend = state["model_backend"] if state["model_ready"] == model else self._backends[model]
-                self._measured = remember(self._measured, speed_key(model, backend or "wasm"),
+                self._measured = remember(self._measured, speed_key(model, backend or WASM),
                                           inference_ms / result.get("views", 1))
                 storage.write_json(SPEED_KEY, self._measured)
                 self._label()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import history
+from .backend import WASM
 from .brush import BrushStroke
 from .models import MODELS
 from .state import initial_state
@@ -86,7 +87,7 @@ def model_progress(store: Store, fraction: float | None) -> None:
     store.set(model_progress=None if fraction is None else round(min(max(fraction, 0.0), 1.0), 3))
 
 
-def model_ready(store: Store, model: str, load_ms: dict | None = None, backend: str = "wasm") -> None:
+def model_ready(store: Store, model: str, load_ms: dict | None = None, backend: str = WASM) -> None:
     store.set(model_ready=model, model_load_ms=load_ms, model_backend=backend)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .backend import WASM
 from .models import MODELS
 
 # Browser inference time of each model relative to quality's, from `make bench` (2-core machine;
@@ -14,16 +15,16 @@ def _seconds(ms: float) -> str:
     return f"{seconds:.1f} s" if seconds < 3 else f"{seconds:.0f} s"
 
 
-def speed_key(model: str, backend: str = "wasm") -> str:
+def speed_key(model: str, backend: str = WASM) -> str:
     """What a model's time is remembered by: on the GPU it is another speed."""
-    return model if backend == "wasm" else f"{model}@{backend}"
+    return model if backend == WASM else f"{model}@{backend}"
 
 
 def speed_label(model: str, measured_ms: dict[str, float], backends: dict[str, str] | None = None) -> str:
     """How long ``model`` takes per photo: measured here, else estimated from another model
     measured here on the same backend, else how it compares with the other model (when both run
     on the CPU; a GPU's speed is not guessed: empty until measured). ``backends``: where each runs."""
-    backends = backends or {name: "wasm" for name in MODELS}
+    backends = backends or {name: WASM for name in MODELS}
     mine = speed_key(model, backends[model])
     if measured_ms.get(mine):
         return f"~{_seconds(measured_ms[mine])} here"
@@ -31,7 +32,7 @@ def speed_label(model: str, measured_ms: dict[str, float], backends: dict[str, s
         ms = measured_ms.get(speed_key(other, backends[other]))
         if other != model and backends[other] == backends[model] and ms:
             return f"~{_seconds(ms * RELATIVE_TIME[model] / RELATIVE_TIME[other])} here (estimate)"
-    if set(backends.values()) != {"wasm"}:
+    if set(backends.values()) != {WASM}:
         return ""
     fastest = min(RELATIVE_TIME[name] for name in MODELS)
     slowest = max(RELATIVE_TIME[name] for name in MODELS)

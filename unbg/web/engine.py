@@ -15,7 +15,7 @@ import js
 from pyodide.ffi import JsException
 from pyscript import js_import
 
-from ..core.backend import WASM, WEBGPU, BackendFallback
+from ..core.backend import WASM, BackendFallback
 from ..core.engine import AbortSignal, CutOptions, CutResult, Progress
 from ..core.errors import InferenceError, ModelLoadError
 from ..core.models import MODEL_SIZE, PREVIEW_SIZE, model_choice, model_url_path
@@ -60,7 +60,6 @@ class BrowserEngine:
         self._backends = BackendFallback(backend)
         self._decoder = Decoder()
         self._sessions: dict[str, asyncio.Task] = {}
-        self._session_backend: dict[str, str] = {}  # where each model's session runs
         self.on_model_progress: Callable[[float | None], None] = lambda fraction: None
         # (model, {"read_ms", "session_ms"}, backend): bytes from the cache or network, then the session.
         self.on_model_ready: Callable[[str, dict, str], None] = lambda model, load_ms, backend: None
@@ -139,10 +138,9 @@ class BrowserEngine:
                 creating = True
                 session = await ort.InferenceSession.create(data, options)
         except (JsException, NotSupported) as error:
-            if creating and self._backends.for_model(name) == WEBGPU and self._backends.failed(name):
+            if creating and self._backends.failed(name):  # failed on the GPU: try WASM
                 return await self._load(model)  # no session on the GPU: the same bytes, from the cache, on WASM
             raise ModelLoadError(f"The {name} model could not be loaded ({error}). Check the connection and try again.") from None
-        self._session_backend[name] = backend
         self.on_model_ready(name, {"read_ms": _ms(read - started), "session_ms": _ms(time.perf_counter() - read)}, backend)
         return session
 
@@ -173,10 +171,9 @@ class BrowserEngine:
 
     async def _leave_gpu(self, model: str) -> bool:
         """After a failed run: move ``model`` off the GPU if it was there (True: run it again)."""
-        if self._session_backend.get(model) != WEBGPU or not self._backends.failed(model):
+        if not self._backends.failed(model):  # its session ran on WASM: a real failure
             return False
         task = self._sessions.pop(model, None)
-        self._session_backend.pop(model, None)
         if task is not None and task.done() and not task.cancelled() and task.exception() is None:
             try:
                 await task.result().release()
