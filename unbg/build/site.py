@@ -28,7 +28,8 @@ MODEL_BUILDER = ("pipeline", "isnet", "foreground", "float32", "nodes", "quantiz
 # What the page loads, by vendor folder: (package folder, files).
 RUNTIME = {
     "pyscript": ("@pyscript/core/dist", ["*.js", "*.css"]),
-    "pyodide": ("pyodide", ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]),
+    # python_stdlib.zip too, compiled to bytecode on the way (bytecode.py).
+    "pyodide": ("pyodide", ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-lock.json"]),
     # The WASM build for every page; the WebGPU build (its own .wasm) only for pages with a GPU.
     "ort": ("onnxruntime-web/dist", ["ort.wasm.min.mjs", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm",
                                      "ort.webgpu.min.mjs", "ort-wasm-simd-threaded.asyncify.mjs",
@@ -141,9 +142,10 @@ def write_source_archive() -> Path:
 
 
 def main() -> None:
+    from .bytecode import compile_standard_library
     from .snapshot import write_python_snapshot
 
-    changed = copy_runtime()
+    changed = copy_runtime() + compile_standard_library(NODE / "pyodide", VENDOR / "pyodide" / "python_stdlib.zip")
     snapshot = write_python_snapshot(VENDOR / "pyodide")
     (ROOT / "pyscript.toml").write_text(pyscript_config())
     write_embed_config()

@@ -28,7 +28,7 @@ console.log(JSON.stringify({ name }));
 
 
 def snapshot_inputs(pyodide_dir: Path) -> list[Path]:
-    """What a snapshot depends on: Pyodide's runtime and standard library."""
+    """What a snapshot depends on: Pyodide's runtime and standard library (as bytecode.py compiled it)."""
     return [pyodide_dir / name for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")]
 
 
