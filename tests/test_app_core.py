@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from unbg.build.bytecode import APP_BYTECODE
 from unbg.build.site import browser_files, pyscript_config
 from unbg.core import actions
 from unbg.core.brush import BrushStroke
@@ -184,7 +185,7 @@ def test_pyscript_config_ships_every_module_the_page_imports_and_nothing_native(
     assert (ROOT / "pyscript.toml").read_text() == pyscript_config(), "run `make build`: pyscript.toml is out of date"
     missing = {f"./{p.relative_to(ROOT)}" for p in browser_closure()} - shipped
     assert not missing, f"main.py imports files the page does not get: {sorted(missing)}"
-    assert shipped == set(browser_files())
+    assert shipped == set(browser_files()) | {f"./{APP_BYTECODE.as_posix()}"}  # and their bytecode
     native = [name for name in shipped if name.startswith(("./unbg/native", "./unbg/build", "./unbg/dev"))]
     assert not native
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import tomllib
 
 import pytest
 
@@ -42,9 +43,8 @@ def test_the_site_holds_what_the_page_loads_and_nothing_else(site):
     assert not [name for name in files if name.endswith(".map") or "node_modules" in name or "codemirror" in name]
     assert not [name for name in files if name.startswith("assets/vendor/ort/") and "jsep" in name]
     assert {f"assets/vendor/ort/{name}" for name in GPU_RUNTIME} <= files
-    for name in (folder / "pyscript.toml").read_text().split("[files]")[1].split():
-        if name.startswith('"./'):
-            assert name.strip('"')[2:] in files  # every Python file the page imports
+    for name in tomllib.loads((folder / "pyscript.toml").read_text())["files"]:
+        assert name[2:] in files  # every Python file the page imports, and their bytecode
     index = (folder / "index.html").read_text()
     assert 'rel="manifest"' in index and "assets/pwa.js" in index
 

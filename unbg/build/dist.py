@@ -32,7 +32,7 @@ APP_FILES = [
     "index.html", "main.py", "pyscript.toml", "LICENSE",
     "assets/css/app.css", "assets/early-photos.js", "assets/embed-mode.js", "assets/embed.mjs",
     "assets/embed.json", "assets/runtime.mjs", "assets/heic-worker.mjs", "assets/pyodide-start.mjs", "assets/pwa.js", "assets/icons/icon.svg",
-    "assets/source/unbg-source.zip", "assets/vendor/model/LICENSE.md",
+    "assets/source/unbg-source.zip", "assets/python/bytecode.zip", "assets/vendor/model/LICENSE.md",
 ]
 RUNTIME_DIRS = ["assets/vendor/pyscript", "assets/vendor/pyodide", "assets/vendor/ort", "assets/vendor/libheif"]
 # PyScript's plugins for what the page never has (editor, terminal, MicroPython): never loaded (measured).

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..core.embedding import parse_origins
 from ..core.models import MODEL_DIR, MODELS
+from .bytecode import APP_BYTECODE
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE = ROOT / "node_modules"
@@ -117,6 +118,8 @@ def pyscript_config() -> str:
              "# Our own Pyodide: without this key PyScript would load it from a CDN.",
              "# assets/pyodide-start.mjs is Pyodide's own module with a faster start (a memory snapshot).",
              'interpreter = "./assets/pyodide-start.mjs"', "", "[files]"]
+    # First, so that every module's bytecode is there before PyScript imports its own (bytecode.py).
+    lines += [f'"./{APP_BYTECODE.as_posix()}" = "./*"']
     lines += [f'"{name}" = "{name}"' for name in browser_files()]
     return "\n".join(lines) + "\n"
 
@@ -142,10 +145,11 @@ def write_source_archive() -> Path:
 
 
 def main() -> None:
-    from .bytecode import compile_standard_library
+    from .bytecode import compile_standard_library, write_app_bytecode
     from .snapshot import write_python_snapshot
 
     changed = copy_runtime() + compile_standard_library(NODE / "pyodide", VENDOR / "pyodide" / "python_stdlib.zip")
+    write_app_bytecode(NODE / "pyodide", ROOT, browser_files(), VENDOR / "pyscript")
     snapshot = write_python_snapshot(VENDOR / "pyodide")
     (ROOT / "pyscript.toml").write_text(pyscript_config())
     write_embed_config()
