@@ -34,7 +34,10 @@ def page(engine=None):
     async def save_edits():
         return f"edited png of {store.get('job_name')} with {len(store.get('strokes'))} strokes"
 
-    service = CutService(store, queue, engine, show_result=shown.append, show_preview=previews.append,
+    async def show_result(pixels):
+        shown.append(pixels)
+
+    service = CutService(store, queue, engine, show_result=show_result, show_preview=previews.append,
                          save_edits=save_edits)
     return store, queue, service, engine, shown, previews
 

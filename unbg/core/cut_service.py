@@ -53,7 +53,7 @@ class CutService:
     layers; ``save_edits()`` gives the open item's cut-out, with its edits, as a PNG.
     """
 
-    def __init__(self, store: Store, queue: JobQueue, engine: Engine, show_result: Callable[[Any], None],
+    def __init__(self, store: Store, queue: JobQueue, engine: Engine, show_result: Callable[[Any], Awaitable[None]],
                  show_preview: Callable[[Any], None], save_edits: Callable[[], Awaitable[Any]]) -> None:
         self._store = store
         self._queue = queue
@@ -259,7 +259,7 @@ class CutService:
     async def _open_result(self, item: Item, job: Job, pixels) -> None:
         """Show a cut made for the editor, once the item it replaces has kept its edits."""
         await self._park()
-        self._show_result(pixels)
+        await self._show_result(pixels)
         options = job.options
         actions.job_done(self._store, {"item": item.id, "name": item.name, "model": options.model, "views": options.views,
                                        "width": pixels.width, "height": pixels.height, "timings": dict(pixels.timings),

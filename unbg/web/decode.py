@@ -1,4 +1,5 @@
-"""Decode any image the browser or libheif-js (in a worker: heic.py) reads into RGBA pixels (typed arrays, never Python loops)."""
+"""Decode any image the browser or libheif-js reads into RGBA pixels (typed arrays, never Python
+loops), in a worker (decode_worker.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import asyncio
 from dataclasses import dataclass
 
 import js
-from pyodide.ffi import JsException, create_proxy
+from pyodide.ffi import create_proxy
 
 from ..core.errors import BadInput
 from ..core.image_header import (ANIMATED_NOTE, HEADER_BYTES, PAGE_LARGEST_MEGAPIXELS, WORKING_MEGAPIXELS,
@@ -14,7 +15,9 @@ from ..core.image_header import (ANIMATED_NOTE, HEADER_BYTES, PAGE_LARGEST_MEGAP
 from ..core.integrity import TAIL_BYTES, check_complete
 from ..core.sniff import sniff_format
 from . import dom
-from .heic import decode_heic
+from .decode_worker import decode_in_worker
+
+PREVIEW_LONG_SIDE = 512  # the preview's photo copy: small enough to decode and move in no time
 
 
 @dataclass
@@ -30,6 +33,7 @@ class Picture:
     bitmap: object
     source_size: tuple[int, int] | None = None
     notes: tuple[str, ...] = ()  # what the person should know of how it was read
+    preview: object = None  # ImageData: the photo at PREVIEW_LONG_SIDE, for the quick preview
 
     @property
     def scaled_from(self) -> tuple[int, int] | None:
@@ -57,40 +61,22 @@ class Decoder:
         declared = declared_size(fmt, head)
         refuse_if_larger(fmt.upper(), declared, PAGE_LARGEST_MEGAPIXELS)
         animated = fmt.upper() if is_animated(fmt, head) else None
-        try:
-            if fmt == "heic":
-                return (await self._decode_heic(blob)).noted(animated)
-            return (await self._decode_native(blob, declared)).noted(animated)
-        except JsException:
-            raise BadInput(f"This {fmt.upper()} file is damaged or uses a variant the browser cannot read.") from None
-
-    async def _decode_native(self, blob, declared: tuple[int, int] | None) -> Picture:
-        # Keep the file's own pixels, as Pillow does: no colour conversion, no premultiplying.
-        options = {"imageOrientation": "from-image", "premultiplyAlpha": "none", "colorSpaceConversion": "none"}
-        source = None
-        if declared is None or megapixels(*declared) > WORKING_MEGAPIXELS:
+        size = None
+        if fmt != "heic" and (declared is None or megapixels(*declared) > WORKING_MEGAPIXELS):
             # The resize is of the upright picture: its size with the EXIF orientation applied.
-            source = await upright_size(blob)
-            if source is None:
+            declared = await upright_size(blob)
+            if declared is None:
                 raise BadInput("This file is damaged or uses a variant the browser cannot read.")
-            refuse_if_larger("image", source, PAGE_LARGEST_MEGAPIXELS)
-            width, height = working_size(*source)
-            if (width, height) != source:
-                options.update(resizeWidth=width, resizeHeight=height, resizeQuality="high")
-        bitmap = await dom.create_bitmap(blob, **options)
-        width, height = bitmap.width, bitmap.height
-        return Picture(dom.bitmap_pixels(bitmap, width, height), width, height, bitmap, source)
-
-    async def _decode_heic(self, blob) -> Picture:
-        target = await decode_heic(blob)
-        width, height = target.width, target.height
-        small_width, small_height = working_size(width, height)
-        if (small_width, small_height) == (width, height):
-            return Picture(target.data, width, height, await dom.create_bitmap(target))
-        bitmap = await dom.create_bitmap(target, resizeWidth=small_width, resizeHeight=small_height, resizeQuality="high")
-        del target  # the full-size pixels go
-        return Picture(dom.bitmap_pixels(bitmap, small_width, small_height), small_width, small_height, bitmap,
-                       (width, height))
+            refuse_if_larger("image", declared, PAGE_LARGEST_MEGAPIXELS)
+            size = working_size(*declared)
+        reply = await decode_in_worker(blob, fmt.upper(), heic=fmt == "heic", size=size if size != declared else None,
+                                       max_megapixels=WORKING_MEGAPIXELS, preview_long_side=PREVIEW_LONG_SIDE)
+        width, height = reply.width, reply.height
+        source = (reply.sourceWidth, reply.sourceHeight) if fmt == "heic" else declared if size else None
+        preview = reply.preview
+        return Picture(js.Uint8ClampedArray.new(reply.pixels), width, height, reply.bitmap, source,
+                       preview=js.ImageData.new(js.Uint8ClampedArray.new(preview.pixels), preview.width, preview.height)
+                       ).noted(animated)
 
 
 async def upright_size(blob) -> tuple[int, int] | None:

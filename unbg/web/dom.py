@@ -157,16 +157,6 @@ def image_data(data, width: int, height: int):
     return js.ImageData.new(js.Uint8ClampedArray.new(data.buffer, data.byteOffset, data.length), width, height)
 
 
-def bitmap_pixels(bitmap, width: int, height: int):
-    """The RGBA bytes (a Uint8ClampedArray) of an ImageBitmap or canvas, drawn once and let go."""
-    surface = canvas(width, height)
-    context = context_2d(surface, read_often=True)
-    context.drawImage(bitmap, 0, 0)
-    pixels = context.getImageData(0, 0, width, height).data
-    surface.width = surface.height = 0  # its 48 MB (at 12 MP) go now, not whenever the GC runs
-    return pixels
-
-
 async def create_bitmap(source, **options):
     return await js.createImageBitmap(source, js_object(options)) if options else await js.createImageBitmap(source)
 

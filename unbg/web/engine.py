@@ -25,7 +25,6 @@ from .context import NotSupported
 from .decode import Decoder, Picture
 
 RUNTIME_URL = "assets/runtime.mjs"  # onnxruntime-web, configured and started by the page
-PREVIEW_LONG_SIDE = 512  # the preview's photo copy: small enough to decode and move in no time
 
 
 @dataclass
@@ -228,15 +227,10 @@ class BrowserEngine:
         return CutResult(png, picture.width, picture.height, timings, thumbnail, picture.scaled_from, picture.notes)
 
     async def _preview(self, session, picture: Picture):
-        """A cut-out of a small copy of the photo, with the model at PREVIEW_SIZE (1/16 of the work)."""
-        scale = min(1.0, PREVIEW_LONG_SIDE / max(picture.width, picture.height))
-        width, height = max(1, round(picture.width * scale)), max(1, round(picture.height * scale))
-        small = await dom.create_bitmap(picture.bitmap, resizeWidth=width, resizeHeight=height, resizeQuality="medium",
-                                        premultiplyAlpha="none")
-        pixels = dom.bitmap_pixels(small, width, height)
-        small.close()
-        (data,) = await self._infer(session, pixels, width, height, ["cutout"], PREVIEW_SIZE)
-        return dom.image_data(data, width, height)
+        """A cut-out of the photo's small copy, with the model at PREVIEW_SIZE (1/16 of the work)."""
+        small = picture.preview
+        (data,) = await self._infer(session, small.data, small.width, small.height, ["cutout"], PREVIEW_SIZE)
+        return dom.image_data(data, small.width, small.height)
 
     async def _infer(self, session, pixels, width: int, height: int, outputs: list[str], working_size: int = MODEL_SIZE,
                      views: int = 1):

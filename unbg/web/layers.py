@@ -7,10 +7,57 @@ strokes on the model's mask instead of keeping a full-size copy per stroke.
 
 from __future__ import annotations
 
+import asyncio
+import time
+
+import js
+
 from ..core.brush import stroke_dabs
 from . import dom
 
 SPRITE_SIZE = 256  # one soft-dab image per hardness, scaled to each dab's size
+BAND_PIXELS = 1 << 18  # the full-size steps go a band of ~0.25 MP at a time (a 1200 × 800 photo has 4)
+PAUSE_MS = 10  # a Pacer lets the browser in this often: a fresh full-size canvas's first step alone takes ~35 ms
+
+
+class Pacer:
+    """Long work in steps: ``await pause()`` after each lets the browser in once PAUSE_MS have gone
+    since the last time (a pause after every step would cost each one a timer's 4 ms)."""
+
+    def __init__(self) -> None:
+        self._since = time.perf_counter()
+
+    async def pause(self) -> None:
+        if (time.perf_counter() - self._since) * 1000 >= PAUSE_MS:
+            await asyncio.sleep(0)
+            self._since = time.perf_counter()
+
+
+def image_rows(image, top: int, rows: int):
+    """An ImageData of ``rows`` rows of ``image`` from ``top``, over the same bytes (a band to draw:
+    putImageData with a dirty rectangle works through the whole image each time, measured)."""
+    start = top * image.width * 4
+    band = js.Uint8ClampedArray.new(image.data.buffer, image.data.byteOffset + start, rows * image.width * 4)
+    return js.ImageData.new(band, image.width, rows)
+
+
+def bands(width: int, height: int):
+    """(top, rows) of the horizontal bands of ~BAND_PIXELS that cover a width × height picture."""
+    rows = max(1, BAND_PIXELS // max(width, 1))
+    return [(top, min(rows, height - top)) for top in range(0, height, rows)]
+
+
+def _whiten(context, top: int, width: int, rows: int) -> None:
+    """Keep the alpha of these rows, make their colour white. Clipped to them: source-in clears
+    the whole canvas outside what it draws."""
+    context.save()
+    context.beginPath()
+    context.rect(0, top, width, rows)
+    context.clip()
+    context.globalCompositeOperation = "source-in"
+    context.fillStyle = "#fff"
+    context.fillRect(0, top, width, rows)
+    context.restore()
 
 
 class PhotoLayers:
@@ -22,7 +69,7 @@ class PhotoLayers:
     def __init__(self, store, before_canvas, after_canvas) -> None:
         self._before = before_canvas
         self._after = after_canvas
-        self._model_mask = None  # ImageBitmap of the model's mask: what undo replays onto
+        self._model_mask = None  # OffscreenCanvas: the model's mask, what undo replays onto
         self._mask = None  # OffscreenCanvas: white, with the current alpha
         self._colour = None  # OffscreenCanvas: the cut-out's colours, opaque
         self._sprites: dict[float, object] = {}
@@ -42,36 +89,51 @@ class PhotoLayers:
             self.replay(state["strokes"])
 
     def _release(self) -> None:
-        for surface in (self._before, self._after, self._colour, self._mask):
+        for surface in (self._before, self._after, self._colour, self._mask, self._model_mask):
             surface.width = surface.height = 0
-        self._model_mask.close()
         self._model_mask = self._mask = self._colour = None
         self._applied = ()
 
-    def show(self, cutout) -> None:
-        """Start editing a new cut-out (a web.engine.Cutout); it is taken apart and let go."""
-        self.width, self.height = cutout.width, cutout.height
+    async def show(self, cutout) -> None:
+        """Start editing a new cut-out (a web.engine.Cutout); it is taken apart and let go.
+
+        In bands of ~1 MP, with the browser free every PAUSE_MS: the full-size steps took 30-85 ms
+        each at 12 MP, ~300 ms in one task (measured). The canvases become the layers' only at
+        the end, so a state change meanwhile (the job's progress) finds nothing half made.
+        """
+        dom.mark("show-start")
+        width, height = cutout.width, cutout.height
         for surface in (self._before, self._after):
-            surface.width, surface.height = self.width, self.height
-        dom.context_2d(self._before).drawImage(cutout.original, 0, 0)
+            surface.width, surface.height = width, height
+        colour, model_mask, mask = (dom.canvas(width, height) for _ in range(3))
+        before, colour_context, model_context = (dom.context_2d(c) for c in (self._before, colour, model_mask))
+        pacer = Pacer()
+        for top, rows in bands(width, height):
+            before.drawImage(cutout.original, 0, top, width, rows, 0, top, width, rows)
+            await pacer.pause()
+            # The cut-out's colours: the photo's, with the old background taken out of the soft edge.
+            colour_context.putImageData(image_rows(cutout.colour, top, rows), 0, top)
+            await pacer.pause()
+            # The model's mask: its alpha, in white (independent of the photo).
+            model_context.putImageData(image_rows(cutout.pixels, top, rows), 0, top)
+            _whiten(model_context, top, width, rows)
+            await pacer.pause()
         cutout.original.close()  # the before canvas is the photo from now on: 48 MB less at 12 MP
-        # The cut-out's colours: the photo's, with the old background taken out of the soft edge.
-        self._colour = dom.canvas(self.width, self.height)
-        dom.context_2d(self._colour).putImageData(cutout.colour, 0, 0)
-        self._mask = dom.canvas(self.width, self.height)
-        context = dom.context_2d(self._mask)
-        context.putImageData(cutout.pixels, 0, 0)
         dom.free(cutout.pixels.data, cutout.colour.data)  # the canvases hold them now: 96 MB at 12 MP go at once
         cutout.pixels = cutout.colour = None
-        # Keep the alpha, make the colour white: the mask is then independent of the photo.
-        context.globalCompositeOperation = "source-in"
-        context.fillStyle = "#fff"
-        context.fillRect(0, 0, self.width, self.height)
-        context.globalCompositeOperation = "source-over"
-        if self._model_mask is not None:
-            self._model_mask.close()
-        self._model_mask = self._mask.transferToImageBitmap()  # the canvas is blank after this
-        self.replay(())
+        mask_context = dom.context_2d(mask)
+        for top, rows in bands(width, height):
+            mask_context.drawImage(model_mask, 0, top, width, rows, 0, top, width, rows)
+            await pacer.pause()
+        for old in (self._colour, self._model_mask, self._mask):  # a cut shown over another one
+            if old is not None:
+                old.width = old.height = 0
+        self.width, self.height = width, height
+        self._colour, self._model_mask, self._mask, self._applied = colour, model_mask, mask, ()
+        for top, rows in bands(width, height):
+            self._compose(0, top, width, top + rows)
+            await pacer.pause()
+        dom.mark("show-end")
 
     # -- painting ------------------------------------------------------------
     def _sprite(self, hardness: float):
