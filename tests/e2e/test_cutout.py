@@ -28,7 +28,9 @@ def write_photo(path, fmt: str) -> bytes:
     if fmt == "heic":
         import pillow_heif
 
-        pillow_heif.from_pillow(image).save(path, quality=90)
+        # A grid of 256² tiles, as a phone writes it (of 512²): the page decodes its rows of tiles
+        # on both cores, and the edge tiles reach past the photo.
+        pillow_heif.from_pillow(image).save(path, quality=90, tile_size=256)
     else:
         image.save(path, format=fmt, quality=92)
     return path.read_bytes()
