@@ -60,6 +60,20 @@ def _whiten(context, top: int, width: int, rows: int) -> None:
     context.restore()
 
 
+def _compose(after, colour, mask, x: int, y: int, w: int, h: int) -> None:
+    """The cut-out canvas = colours × mask, inside this rectangle only."""
+    context = dom.context_2d(after)
+    context.save()
+    context.beginPath()
+    context.rect(x, y, w, h)
+    context.clip()  # composite modes below would otherwise clear the rest of the canvas
+    context.globalCompositeOperation = "copy"
+    context.drawImage(colour, x, y, w, h, x, y, w, h)
+    context.globalCompositeOperation = "destination-in"
+    context.drawImage(mask, x, y, w, h, x, y, w, h)
+    context.restore()
+
+
 class PhotoLayers:
     """Owns the canvases; the brush paints through it, the exporter reads from it.
 
@@ -97,11 +111,11 @@ class PhotoLayers:
     async def show(self, cutout) -> None:
         """Start editing a new cut-out (a web.engine.Cutout); it is taken apart and let go.
 
-        In bands of ~1 MP, with the browser free every PAUSE_MS: the full-size steps took 30-85 ms
-        each at 12 MP, ~300 ms in one task (measured). The canvases become the layers' only at
-        the end, so a state change meanwhile (the job's progress) finds nothing half made.
+        In bands of BAND_PIXELS, with the browser free every PAUSE_MS: the full-size steps took
+        30-85 ms each at 12 MP, ~300 ms in one task (measured). The canvases become the layers'
+        only after the last pause: a state change meanwhile (a photo added, a progress) finds
+        nothing half made to release.
         """
-        dom.mark("show-start")
         width, height = cutout.width, cutout.height
         for surface in (self._before, self._after):
             surface.width, surface.height = width, height
@@ -125,15 +139,14 @@ class PhotoLayers:
         for top, rows in bands(width, height):
             mask_context.drawImage(model_mask, 0, top, width, rows, 0, top, width, rows)
             await pacer.pause()
+        for top, rows in bands(width, height):
+            _compose(self._after, colour, mask, 0, top, width, rows)
+            await pacer.pause()
         for old in (self._colour, self._model_mask, self._mask):  # a cut shown over another one
             if old is not None:
                 old.width = old.height = 0
         self.width, self.height = width, height
         self._colour, self._model_mask, self._mask, self._applied = colour, model_mask, mask, ()
-        for top, rows in bands(width, height):
-            self._compose(0, top, width, top + rows)
-            await pacer.pause()
-        dom.mark("show-end")
 
     # -- painting ------------------------------------------------------------
     def _sprite(self, hardness: float):
@@ -173,19 +186,8 @@ class PhotoLayers:
         """Cut-out = colours × mask, inside the given rectangle only."""
         x0, y0 = max(int(left) - 1, 0), max(int(top) - 1, 0)
         x1, y1 = min(int(right) + 2, self.width), min(int(bottom) + 2, self.height)
-        if x1 <= x0 or y1 <= y0:
-            return
-        w, h = x1 - x0, y1 - y0
-        context = dom.context_2d(self._after)
-        context.save()
-        context.beginPath()
-        context.rect(x0, y0, w, h)
-        context.clip()  # composite modes below would otherwise clear the rest of the canvas
-        context.globalCompositeOperation = "copy"
-        context.drawImage(self._colour, x0, y0, w, h, x0, y0, w, h)
-        context.globalCompositeOperation = "destination-in"
-        context.drawImage(self._mask, x0, y0, w, h, x0, y0, w, h)
-        context.restore()
+        if x1 > x0 and y1 > y0:
+            _compose(self._after, self._colour, self._mask, x0, y0, x1 - x0, y1 - y0)
 
     def live_stroke_done(self, stroke) -> None:
         """The brush painted ``stroke`` already: adding it to the history needs no replay."""
