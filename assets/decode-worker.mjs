@@ -2,8 +2,8 @@
 // and a small copy for the preview, all made here and moved to the page. On the page, a 12 MP
 // JPEG's pixels (drawImage + getImageData) were a 148 ms task, a HEIC's bitmap from libheif's
 // pixels 110-120 ms, and libheif itself 1.1-2.5 s (measured). One worker per photo: the page ends
-// it once the reply is there, and libheif's WebAssembly memory (~200 MB after a 12 MP photo, never
-// shrinking) goes with it.
+// it once the reply is there, and its libheif and its helpers' (WebAssembly memory never shrinks)
+// go with it.
 // (libheif is imported here, not statically: a module worker's static imports are fetched as the page's.)
 const LIBHEIF = "./vendor/libheif/libheif-bundle.mjs";
 // The file's own pixels, as Pillow reads them: no colour conversion, no premultiplying.

@@ -22,10 +22,10 @@ async function saved() {
   }
 }
 
-async function keep(snapshot) {
+async function keep(response) {
   const cache = await caches.open(CACHE);
   for (const request of await cache.keys()) await cache.delete(request); // another Pyodide's
-  await cache.put(KEY, snapshot instanceof Response ? snapshot : new Response(snapshot));
+  await cache.put(KEY, response);
 }
 
 function pageReady() {
@@ -42,7 +42,7 @@ async function snapshotLater() {
   await pageReady(); // never in the way of the page's own start
   await new Promise((resolve) => requestIdleCallback(resolve, { timeout: 15000 }));
   const starter = await boot({ indexURL, _makeSnapshot: true });
-  await keep(starter.makeMemorySnapshot());
+  await keep(new Response(starter.makeMemorySnapshot()));
 }
 
 // The site's snapshot, and the keeping of it for later visits (unless the service worker keeps the site):

@@ -29,17 +29,18 @@ from pathlib import Path
 APP_BYTECODE = Path("assets") / "python" / "bytecode.zip"
 PYSCRIPT_PACKAGE = '{pyscript:{"__init__.py":'  # where PyScript's bundle holds its Python package
 
-# Node, as an ES module: argv[1] is Pyodide's folder (trailing slash); stdin a JSON job.
-# {"stdlib": [source zip, target zip]}: each module compiled under the name Python gives its source
-# in the browser (/lib/python314.zip/…), as a timestamp .pyc that zipimport takes as is.
-# {"sources": {path under home: text}, "target": zip, "comment": str}: checked hash-based .pyc files
-# at the paths Python looks for them (importlib.util.cache_from_source in Pyodide's own Python).
+# Node, as an ES module: argv[1] is Pyodide's folder (trailing slash); stdin a JSON job that names
+# the zip to write ("target") and either
+# {"stdlib": source zip}: each module compiled under the name Python gives its source in the
+# browser (/lib/python314.zip/…), as a timestamp .pyc that zipimport takes as is, or
+# {"sources": {path under home: text}, "comment": str}: checked hash-based .pyc files at the paths
+# Python looks for them (importlib.util.cache_from_source in Pyodide's own Python).
 COMPILE = """
 const { loadPyodide } = await import(new URL("pyodide.mjs", "file://" + process.argv[1]).href);
 const fs = await import("node:fs");
 const job = JSON.parse(fs.readFileSync(0, "utf8"));
 const pyodide = await loadPyodide({ indexURL: process.argv[1], stdout: () => {}, stderr: () => {} });
-if (job.stdlib) pyodide.FS.writeFile("/tmp/source.zip", fs.readFileSync(job.stdlib[0]));
+if (job.stdlib) pyodide.FS.writeFile("/tmp/source.zip", fs.readFileSync(job.stdlib));
 pyodide.globals.set("job", pyodide.toPy(job));
 pyodide.runPython(`
 import importlib._bootstrap_external as bootstrap, importlib.util, os, sys, zipfile
@@ -63,16 +64,15 @@ with zipfile.ZipFile("/tmp/target.zip", "w", zipfile.ZIP_DEFLATED, compresslevel
             target.writestr(os.path.relpath(importlib.util.cache_from_source(path), home), pyc)
         target.comment = job["comment"].encode()
 `);
-fs.writeFileSync(job.stdlib ? job.stdlib[1] : job.target, pyodide.FS.readFile("/tmp/target.zip"));
+fs.writeFileSync(job.target, pyodide.FS.readFile("/tmp/target.zip"));
 """
 
 
 def _compile(pyodide_package: Path, job: dict, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".partial")
-    job = {**job, "target": str(partial)} if "sources" in job else {"stdlib": [job["stdlib"], str(partial)]}
     made = subprocess.run(["node", "--input-type=module", "-e", COMPILE, f"{pyodide_package.resolve()}/"],
-                          input=json.dumps(job), capture_output=True, text=True, timeout=300)
+                          input=json.dumps({**job, "target": str(partial)}), capture_output=True, text=True, timeout=300)
     if made.returncode != 0:
         partial.unlink(missing_ok=True)
         sys.exit(f"unbg build: compiling Python to bytecode failed: {made.stderr.strip().splitlines()[-1:]}")
@@ -94,14 +94,10 @@ def pyscript_sources(bundle_dir: Path) -> dict[str, str]:
         text = bundle.read_text()
         start = text.find(PYSCRIPT_PACKAGE)
         if start >= 0:
-            return {f"./pyscript/{name}": source for name, source in _json_object(text, start + len("{pyscript:")).items()}
+            # Its files are an object literal of JSON strings: {"__init__.py": "…", …}.
+            package, _ = json.JSONDecoder().raw_decode(text, start + len("{pyscript:"))
+            return {f"./pyscript/{name}": source for name, source in package.items()}
     return {}
-
-
-def _json_object(text: str, start: int) -> dict:
-    """The object literal of string keys and values at ``start`` (the bundle writes them as JSON)."""
-    value, _ = json.JSONDecoder().raw_decode(text, start)
-    return value
 
 
 def write_app_bytecode(pyodide_package: Path, root: Path, files: list[str], bundle_dir: Path) -> bool:
