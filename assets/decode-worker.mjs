@@ -11,86 +11,144 @@ const AS_IS = { premultiplyAlpha: "none", colorSpaceConversion: "none" };
 
 class Unreadable extends Error {}
 
-// HEIC through libheif's C API, tile by tile (a phone's HEIC is a grid of 512² tiles; any other
-// is one tile): the rows of tiles are split between this worker and helpers of its own, one per
-// core (up to 4). A 12 MP iPhone photo: 1005 ms for all its tiles on one core, 516 ms for half
-// (measured in Node; the pixels equal libheif's whole-image decode to the bit).
+// HEIC through libheif's C API, a row of tiles at a time (a phone's HEIC is a grid of 512² tiles;
+// any other is one tile): the photo's rows are split between this worker and helpers of its own,
+// one per core (up to 4). A 12 MP iPhone photo: 1005 ms for all its tiles on one core, 516 ms for
+// half (measured in Node; the pixels equal libheif's whole-image decode to the bit). A photo above
+// the working size is scaled as its rows come (areaScaler): a 200 MP one never exists in full.
 const RGB = 1, INTERLEAVED_RGBA = 11, INTERLEAVED = 10; // heif_colorspace, heif_chroma, heif_channel
 
-async function openHeic(buffer) {
-  const m = (await import(LIBHEIF)).default();
+async function openHeic(file) {
+  const [libheif, buffer] = await Promise.all([import(LIBHEIF), file.arrayBuffer()]);
+  const m = libheif.default();
   const error = m._malloc(16), out = m._malloc(64), stride = m._malloc(8);
   const call = (failure, fn, ...args) => { // a heif_error comes back through its first argument
     fn(error, ...args);
     if (m.HEAP32[error >> 2] !== 0) throw new Unreadable(failure);
   };
-  const bytes = new Uint8Array(buffer), data = m._malloc(bytes.length);
-  m.HEAPU8.set(bytes, data);
+  const data = m._malloc(buffer.byteLength);
+  m.HEAPU8.set(new Uint8Array(buffer), data);
   const context = m._heif_context_alloc();
-  call("damaged", m._heif_context_read_from_memory_without_copy, context, data, bytes.length, 0);
+  call("damaged", m._heif_context_read_from_memory_without_copy, context, data, buffer.byteLength, 0);
   call("empty", m._heif_context_get_primary_image_handle, context, out);
   const handle = m.HEAP32[out >> 2];
   call("damaged", m._heif_image_handle_get_image_tiling, handle, 1, out); // 1: rotation and mirroring applied
   const [, columns, rows, tileWidth, tileHeight, width, height] = new Uint32Array(m.HEAPU8.buffer, out, 7);
-  // The pixels of tile rows [from, to) into `into`, which holds the image's rows from the first of them.
-  const decodeRows = (from, to, into) => {
-    for (let ty = from; ty < to; ty++) {
-      for (let tx = 0; tx < columns; tx++) {
-        call("damaged", m._heif_image_handle_decode_image_tile, handle, out, RGB, INTERLEAVED_RGBA, 0, tx, ty);
-        const image = m.HEAP32[out >> 2];
-        const plane = m._heif_image_get_plane_readonly2(image, INTERLEAVED, stride), step = m.HEAPU32[stride >> 2];
-        const x = tx * tileWidth, y = ty * tileHeight;
-        const w = Math.min(tileWidth, width - x) * 4, h = Math.min(tileHeight, height - y);
-        for (let row = 0; row < h; row++) {
-          into.set(m.HEAPU8.subarray(plane + row * step, plane + row * step + w), ((y + row - from * tileHeight) * width + x) * 4);
-        }
-        m._heif_image_release(image);
+  // The pixels of tile row `ty` into `into` (the image's width), its first row at `at`.
+  const decodeTileRow = (ty, into, at) => {
+    for (let tx = 0; tx < columns; tx++) {
+      call("damaged", m._heif_image_handle_decode_image_tile, handle, out, RGB, INTERLEAVED_RGBA, 0, tx, ty);
+      const image = m.HEAP32[out >> 2];
+      const plane = m._heif_image_get_plane_readonly2(image, INTERLEAVED, stride), step = m.HEAPU32[stride >> 2];
+      const x = tx * tileWidth, w = Math.min(tileWidth, width - x) * 4, h = Math.min(tileHeight, height - ty * tileHeight);
+      for (let row = 0; row < h; row++) {
+        into.set(m.HEAPU8.subarray(plane + row * step, plane + row * step + w), at + (row * width + x) * 4);
       }
+      m._heif_image_release(image);
     }
   };
-  return { rows, tileHeight, width, height, decodeRows };
+  return { rows, tileWidth, tileHeight, width, height, decodeTileRow };
+}
+
+// Rows [from, to) of the photo at `size` (its own or smaller) into `into`.
+function decodeRows(heic, [from, to], [outWidth, outHeight], into) {
+  const { width, height, tileHeight } = heic;
+  if (from >= to) return;
+  if (outWidth === width) {
+    for (let ty = from / tileHeight; ty < Math.ceil(to / tileHeight); ty++) heic.decodeTileRow(ty, into, (ty * tileHeight - from) * width * 4);
+    return;
+  }
+  const scaler = areaScaler([width, height], [outWidth, outHeight], [from, to], into);
+  const band = new Uint8ClampedArray(tileHeight * width * 4);
+  for (let ty = Math.floor(scaler.firstSourceRow / tileHeight); ty * tileHeight < scaler.endSourceRow; ty++) {
+    heic.decodeTileRow(ty, band, 0);
+    const first = Math.max(ty * tileHeight, scaler.firstSourceRow), end = Math.min((ty + 1) * tileHeight, scaler.endSourceRow, height);
+    for (let y = first; y < end; y++) scaler.add(y, band, (y - ty * tileHeight) * width * 4);
+  }
+}
+
+// Output rows [from, to) of a photo scaled from `source` to `size` by area averaging, from its
+// source rows given in order: each output pixel is the mean of the area it covers, fractional
+// edges included, in integer units (no drift, no seam between the workers' parts).
+function areaScaler([width, height], [outWidth, outHeight], [from, to], into) {
+  // Across: source column i covers [i·outWidth, (i+1)·outWidth), output column j [j·width, (j+1)·width).
+  const column = new Int32Array(width), share = new Float64Array(width); // i's output column, i's weight there (the rest: the next)
+  for (let i = 0; i < width; i++) {
+    column[i] = Math.floor((i * outWidth) / width) * 4;
+    share[i] = Math.min(outWidth, (column[i] / 4 + 1) * width - i * outWidth);
+  }
+  const line = new Float64Array((outWidth + 1) * 4); // one source row across; +1: the last column's weightless spill
+  let sums = new Float64Array(outWidth * 4), next = new Float64Array(outWidth * 4), row = from;
+  const norm = 1 / (width * height);
+  return {
+    firstSourceRow: Math.floor((from * height) / outHeight),
+    endSourceRow: Math.ceil((to * height) / outHeight),
+    add(y, pixels, at) {
+      if (row >= to) return;
+      line.fill(0);
+      for (let i = 0, p = at; i < width; i++, p += 4) {
+        const j = column[i], a = share[i], b = outWidth - a;
+        line[j] += a * pixels[p]; line[j + 1] += a * pixels[p + 1]; line[j + 2] += a * pixels[p + 2]; line[j + 3] += a * pixels[p + 3];
+        line[j + 4] += b * pixels[p]; line[j + 5] += b * pixels[p + 1]; line[j + 6] += b * pixels[p + 2]; line[j + 7] += b * pixels[p + 3];
+      }
+      // Down: source row y covers [y·outHeight, (y+1)·outHeight), output row r [r·height, (r+1)·height).
+      const r = Math.floor((y * outHeight) / height), a = Math.min(outHeight, (r + 1) * height - y * outHeight), b = outHeight - a;
+      const toRow = r === row ? a : r === row - 1 ? b : 0, toNext = r === row ? b : 0;
+      for (let k = 0; k < sums.length; k++) { sums[k] += toRow * line[k]; next[k] += toNext * line[k]; }
+      if ((y + 1) * outHeight >= (row + 1) * height) { // output row `row` is whole
+        const start = (row - from) * outWidth * 4;
+        for (let k = 0; k < sums.length; k++) into[start + k] = sums[k] * norm;
+        [sums, next] = [next, sums.fill(0)];
+        row += 1;
+      }
+    },
+  };
 }
 
 // Helpers start at once, so that their libheif loads while this worker's does (~225 ms each);
-// each is told which tile rows are its part once the tiling is known (an empty part: it ends).
+// each is told which rows are its part once the tiling is known (an empty part: it ends).
 const DECODERS = Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 4)); // this worker and its helpers
 
-function startHelper(buffer) {
+function startHelper(file) {
   const helper = new Worker(new URL(import.meta.url), { type: "module" });
   const band = new Promise((resolve, reject) => {
     helper.onmessage = ({ data }) => (data.error ? reject(new Unreadable(data.error)) : resolve(data.band));
     helper.onerror = () => reject(new Unreadable("damaged"));
   }).finally(() => helper.terminate());
   band.catch(() => {}); // awaited only when it has a part
-  helper.postMessage({ tiles: { buffer } }, [buffer]);
-  return { band, decode: (rows) => helper.postMessage({ rows }) };
+  helper.postMessage({ tiles: { file } }); // a Blob: the helper reads its own copy
+  return { band, decode: (rows, size) => helper.postMessage({ rows, size }) };
 }
 
-async function heicPixels(buffer) {
-  const helpers = Array.from({ length: DECODERS - 1 }, () => startHelper(buffer.slice(0)));
-  const heic = await openHeic(buffer);
-  const share = Math.ceil(heic.rows / DECODERS); // tile rows each; this worker takes the first
+// The photo's pixels at most maxMegapixels, an ImageData, and its own size.
+async function heicPixels(file, maxMegapixels, largestTileMegapixels) {
+  const helpers = Array.from({ length: DECODERS - 1 }, () => startHelper(file));
+  const heic = await openHeic(file);
+  if (heic.tileWidth * heic.tileHeight > largestTileMegapixels * 1e6) throw new Unreadable("too large");
+  const size = workingSize(heic.width, heic.height, maxMegapixels);
+  // Each decoder's first output row starts its own tile row: only a scaled part's last tile row is decoded twice.
+  const share = Math.ceil(heic.rows / DECODERS) * heic.tileHeight;
+  const bounds = Array.from({ length: DECODERS + 1 }, (_, k) => Math.min(size[1], Math.ceil((k * share * size[1]) / heic.height)));
   const parts = helpers.map((helper, i) => {
-    const from = Math.min((i + 1) * share, heic.rows), to = Math.min(from + share, heic.rows);
-    helper.decode([from, to]);
-    return { from, band: helper.band };
-  }).filter(({ from }) => from < heic.rows);
-  const target = new ImageData(heic.width, heic.height);
-  heic.decodeRows(0, Math.min(share, heic.rows), target.data);
-  for (const { from, band } of parts) target.data.set(new Uint8ClampedArray(await band), from * heic.tileHeight * heic.width * 4);
-  return target;
+    const rows = [bounds[i + 1], bounds[i + 2]];
+    helper.decode(rows, size);
+    return { from: rows[0], band: helper.band };
+  }).filter((part, i) => bounds[i + 1] < bounds[i + 2]);
+  const target = new ImageData(...size);
+  decodeRows(heic, [0, bounds[1]], size, target.data);
+  for (const { from, band } of parts) target.data.set(new Uint8ClampedArray(await band), from * size[0] * 4);
+  return { target, source: [heic.width, heic.height] };
 }
 
-// A helper's part: {tiles: {buffer}}, then {rows: [from, to]} → {band: the pixels of those tile
-// rows} or {error}.
-async function helpWith(buffer) {
-  const opening = openHeic(buffer);
+// A helper's part: {tiles: {file}}, then {rows: [from, to], size} → {band: those rows' pixels} or {error}.
+async function helpWith(file) {
+  const opening = openHeic(file);
   opening.catch(() => {});
-  const [from, to] = await new Promise((resolve) => { self.onmessage = ({ data }) => resolve(data.rows); });
+  const { rows, size } = await new Promise((resolve) => { self.onmessage = ({ data }) => resolve(data); });
   try {
     const heic = await opening;
-    const band = new Uint8ClampedArray(Math.max(0, Math.min(to * heic.tileHeight, heic.height) - from * heic.tileHeight) * heic.width * 4);
-    heic.decodeRows(from, to, band);
+    const band = new Uint8ClampedArray(Math.max(0, rows[1] - rows[0]) * size[0] * 4);
+    decodeRows(heic, rows, size, band);
     postMessage({ band: band.buffer }, [band.buffer]);
   } catch (error) {
     postMessage({ error: error instanceof Unreadable ? error.message : "damaged" });
@@ -121,19 +179,18 @@ async function smallCopy(bitmap, longSide) {
 }
 
 // {file, heic, size: [w, h] to decode a native file at (or null: its own), maxMegapixels (HEIC:
-// scaled after decoding), previewLongSide} → {width, height, sourceWidth, sourceHeight, pixels,
-// bitmap, preview} or {error: "empty" | "damaged" | "unreadable"}.
-self.onmessage = async ({ data: { file, heic, size, maxMegapixels, previewLongSide, tiles } }) => {
-  if (tiles) return helpWith(tiles.buffer);
+// scaled as it is decoded), largestTileMegapixels (HEIC: one image above it is refused),
+// previewLongSide} → {width, height, sourceWidth, sourceHeight, pixels, bitmap, preview} or
+// {error: "empty" | "damaged" | "unreadable" | "too large"}.
+self.onmessage = async ({ data: { file, heic, size, maxMegapixels, largestTileMegapixels, previewLongSide, tiles } }) => {
+  if (tiles) return helpWith(tiles.file);
   try {
     let bitmap, pixels, source;
     if (heic) {
-      const decoded = await heicPixels(await file.arrayBuffer());
-      source = [decoded.width, decoded.height];
-      const [width, height] = workingSize(decoded.width, decoded.height, maxMegapixels);
-      const resize = width === decoded.width ? {} : { resizeWidth: width, resizeHeight: height, resizeQuality: "high" };
-      bitmap = await createImageBitmap(decoded, { ...AS_IS, ...resize });
-      pixels = width === decoded.width ? decoded.data : pixelsOf(bitmap);
+      const decoded = await heicPixels(file, maxMegapixels, largestTileMegapixels);
+      source = decoded.source;
+      bitmap = await createImageBitmap(decoded.target, AS_IS);
+      pixels = decoded.target.data;
     } else {
       const resize = size ? { resizeWidth: size[0], resizeHeight: size[1], resizeQuality: "high" } : {};
       bitmap = await createImageBitmap(file, { imageOrientation: "from-image", ...AS_IS, ...resize }).catch(() => {

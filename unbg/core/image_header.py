@@ -16,6 +16,9 @@ from .errors import BadInput
 HEADER_BYTES = 256 * 1024  # enough for a JPEG's EXIF and ICC segments before its frame header
 WORKING_MEGAPIXELS = 16  # both engines' default: a 12 MP phone photo is cut at its own size
 PAGE_LARGEST_MEGAPIXELS = 100  # the page decodes at full size before it scales: ~4 bytes a pixel, briefly
+# ...but a HEIC a row of tiles at a time, each scaled as it comes: a 200 MP phone photo never exists
+# in full. One HEIC image (not a grid) above PAGE_LARGEST_MEGAPIXELS is still refused.
+PAGE_LARGEST_HEIC_MEGAPIXELS = 400
 
 _JPEG_FRAMES = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 

@@ -10,7 +10,8 @@ import js
 from pyodide.ffi import create_proxy
 
 from ..core.errors import BadInput
-from ..core.image_header import (ANIMATED_NOTE, HEADER_BYTES, PAGE_LARGEST_MEGAPIXELS, WORKING_MEGAPIXELS,
+from ..core.image_header import (ANIMATED_NOTE, HEADER_BYTES, PAGE_LARGEST_HEIC_MEGAPIXELS, PAGE_LARGEST_MEGAPIXELS,
+                                 WORKING_MEGAPIXELS,
                                  declared_size, is_animated, megapixels, refuse_if_larger, scaled_note, working_size)
 from ..core.integrity import TAIL_BYTES, check_complete
 from ..core.sniff import sniff_format
@@ -59,7 +60,7 @@ class Decoder:
         check_complete(fmt, await dom.read_bytes(blob, max(0, blob.size - TAIL_BYTES), blob.size))
         # Refused before a pixel is decoded: the browser would first decode all of them.
         declared = declared_size(fmt, head)
-        refuse_if_larger(fmt.upper(), declared, PAGE_LARGEST_MEGAPIXELS)
+        refuse_if_larger(fmt.upper(), declared, PAGE_LARGEST_HEIC_MEGAPIXELS if fmt == "heic" else PAGE_LARGEST_MEGAPIXELS)
         animated = fmt.upper() if is_animated(fmt, head) else None
         size = None
         if fmt != "heic" and (declared is None or megapixels(*declared) > WORKING_MEGAPIXELS):
@@ -70,7 +71,8 @@ class Decoder:
             refuse_if_larger("image", declared, PAGE_LARGEST_MEGAPIXELS)
             size = working_size(*declared)
         reply = await decode_in_worker(blob, fmt.upper(), heic=fmt == "heic", size=size if size != declared else None,
-                                       max_megapixels=WORKING_MEGAPIXELS, preview_long_side=PREVIEW_LONG_SIDE)
+                                       max_megapixels=WORKING_MEGAPIXELS, largest_tile_megapixels=PAGE_LARGEST_MEGAPIXELS,
+                                       preview_long_side=PREVIEW_LONG_SIDE)
         width, height = reply.width, reply.height
         source = (reply.sourceWidth, reply.sourceHeight) if fmt == "heic" else declared if size else None
         preview = reply.preview

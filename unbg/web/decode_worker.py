@@ -17,15 +17,18 @@ MESSAGES = {
     "empty": "This {format} file holds no image the decoder can read.",
     "damaged": "This {format} file is damaged and cannot be read.",
     "unreadable": "This {format} file is damaged or uses a variant the browser cannot read.",
+    "too large": "This {format} is one image of over {largest:g} MP, not a grid of tiles: too large to open here. "
+                 "Make it smaller first.",
 }
 
 
 async def decode_in_worker(blob, label: str, *, heic: bool, size: tuple[int, int] | None, max_megapixels: float,
-                           preview_long_side: int):
+                           largest_tile_megapixels: float, preview_long_side: int):
     """The worker's reply (see decode-worker.mjs); BadInput naming ``label`` (e.g. "JPEG") if it cannot be read.
 
-    ``size``: the size to decode a non-HEIC file at (None: its own); a HEIC is scaled after decoding
-    to at most ``max_megapixels``.
+    ``size``: the size to decode a non-HEIC file at (None: its own); a HEIC is scaled as it is decoded
+    to at most ``max_megapixels``, and refused if one of its tiles (all of it, if not a grid) is above
+    ``largest_tile_megapixels``.
     """
     worker = js.Worker.new(dom.absolute_url(DECODE_WORKER_URL), dom.js_object({"type": "module"}))
     answered = asyncio.get_running_loop().create_future()
@@ -34,7 +37,8 @@ async def decode_in_worker(blob, label: str, *, heic: bool, size: tuple[int, int
     worker.onmessage, worker.onerror = handlers
     try:
         worker.postMessage(dom.js_object({"file": blob, "heic": heic, "size": list(size) if size else None,
-                                          "maxMegapixels": max_megapixels, "previewLongSide": preview_long_side}))
+                                          "maxMegapixels": max_megapixels, "largestTileMegapixels": largest_tile_megapixels,
+                                          "previewLongSide": preview_long_side}))
         reply = await answered
     finally:
         worker.terminate()  # its libheif and all its memory with it
@@ -42,5 +46,5 @@ async def decode_in_worker(blob, label: str, *, heic: bool, size: tuple[int, int
             handler.destroy()
     error = "damaged" if reply is None else getattr(reply, "error", None)  # None: the worker itself failed
     if error:
-        raise BadInput(MESSAGES.get(error, MESSAGES["damaged"]).format(format=label))
+        raise BadInput(MESSAGES.get(error, MESSAGES["damaged"]).format(format=label, largest=largest_tile_megapixels))
     return reply
