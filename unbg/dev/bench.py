@@ -19,6 +19,7 @@ from ..build.compress import compressible
 from ..core.models import DEFAULT_MODEL, view_count
 from ..native.engine import NativeEngine, decode_image
 from .bench_gpu import bench_webgpu
+from .bench_huge import bench_huge
 from .bench_peer import bench_peer
 from .bench_page import PeakRss, bench_batch, bench_memory, bench_page, bench_painting
 from .chromium import Chromium
@@ -133,6 +134,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-eval", action="store_true", help=f"skip the quality measurement on {EVAL}")
     parser.add_argument("--no-peer", action="store_true", help="skip the run against @imgly/background-removal")
     parser.add_argument("--no-webgpu", action="store_true", help="skip the WebGPU run (SwiftShader, ~30 s)")
+    parser.add_argument("--no-huge", action="store_true", help="skip the 200 MP HEIC (made once, ~1 min)")
     parser.add_argument("--batch", type=int, default=50, metavar="N", help="photos in the page's batch run (0: none)")
     args = parser.parse_args(argv)
 
@@ -199,6 +201,8 @@ def main(argv: list[str] | None = None) -> None:
             bench_warm_start(page, photos[0][1], models)
         bench_page(page, photos + phone_jpeg(photos), workdir, memory)
         bench_painting(page)
+        if not args.no_huge:
+            bench_huge(page, EVAL, workdir, memory)
         if args.batch:
             bench_batch(page, photos + phone_jpeg(photos), workdir, memory, args.batch)
         if not args.no_peer:

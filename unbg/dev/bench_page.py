@@ -56,11 +56,10 @@ def bench_memory(page: AppPage, photo_12mp: tuple[str, bytes], workdir: Path, me
     steps.append(f"with the {DEFAULT_MODEL} model's session {now():.0f} MB")
     page.post_cut(data, model=DEFAULT_MODEL, output="mask")
     steps.append(f"after a first 12 MP cut {now():.0f} MB (onnxruntime's WebAssembly memory keeps its high-water mark)")
-    memory.take()
-    reply = page.post_cut(data, model=DEFAULT_MODEL)
+    reply, api_peak = page.post_cut_measured(data, memory, model=DEFAULT_MODEL)
     if reply["type"] != "unbg:result":
         raise SystemExit(f"browser failed on {label}: {reply}")
-    api_peak = memory.take() / 2**20
+    api_peak /= 2**20
     path = workdir / "memory.jpg"
     path.write_bytes(data)
     page.pick(path)

@@ -14,7 +14,8 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from ..core.models import DEFAULT_MODEL, MODEL_CACHE
 from .page_editor import EditorActions
-from .page_scripts import BASE64_OF, BATCH_ROWS, DROP_FILES, DROP_PREVENTED, LONG_TASKS, PASTE_FILES, POST_CUT, START_LONG_TASKS, START_UP
+from .page_scripts import (BASE64_OF, BATCH_ROWS, DROP_FILES, DROP_PREVENTED, KEPT_PNG, LONG_TASKS, PASTE_FILES, POST_CUT,
+                           STAGE_IMAGE, START_LONG_TASKS, START_UP)
 from .page_site import SiteActions
 
 READY_TIMEOUT = 60
@@ -149,10 +150,21 @@ class AppPage(EditorActions, SiteActions):
         ``as_buffer`` sends the image as an ArrayBuffer, transferred (the reply's PNG then comes
         as ``buffer``: ``reply["buffer"]`` is True)."""
         payload = None if image is None else base64.b64encode(image).decode()
-        reply = self.async_script(POST_CUT, payload, options, as_buffer, timeout=timeout)
+        reply = self.async_script(POST_CUT, payload, options, as_buffer, False, timeout=timeout)
         if reply.get("png"):
             reply["png"] = base64.b64decode(reply["png"])
         return reply
+
+    def post_cut_measured(self, image: bytes, memory, **options) -> tuple[dict, int]:
+        """post_cut, and the renderers' peak RSS during the job alone (``memory.take()``): the image is
+        put in the page before, and its PNG read after (the driver's base64 copies are not the app's)."""
+        self.script(STAGE_IMAGE, base64.b64encode(image).decode())
+        memory.take()
+        reply = self.async_script(POST_CUT, None, options, False, True, timeout=JOB_TIMEOUT)
+        peak = memory.take()
+        if reply["type"] == "unbg:result":
+            reply["png"] = base64.b64decode(self.async_script(KEPT_PNG))
+        return reply, peak
 
     # -- the batch list ---------------------------------------------------
     def batch_items(self) -> list[dict]:

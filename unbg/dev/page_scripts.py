@@ -1,11 +1,14 @@
 """The JavaScript the page driver runs in the page."""
 
 # Send one `unbg:cut` message to the page and resolve with its final reply; the PNG comes back base64.
+# `keep`: the image is the one STAGE_IMAGE put in the page, and the PNG stays there (KEPT_PNG reads
+# it): the driver's base64 copies are then made outside the job.
 POST_CUT = """
-const [bytesB64, options, asBuffer, done] = arguments;
+const [bytesB64, options, asBuffer, keep, done] = arguments;
 const id = 'job-' + Math.random().toString(36).slice(2);
 const bytes = bytesB64 === null ? null : Uint8Array.from(atob(bytesB64), c => c.charCodeAt(0));
-const image = bytes === null ? null : asBuffer ? bytes.buffer : new Blob([bytes]);
+const image = keep ? window.unbgStagedImage : bytes === null ? null : asBuffer ? bytes.buffer : new Blob([bytes]);
+window.unbgStagedImage = null;
 const progress = [];
 window.addEventListener('message', async function onMessage(event) {
   const data = event.data;
@@ -16,11 +19,21 @@ window.addEventListener('message', async function onMessage(event) {
   const reply = {type: data.type, code: data.code, message: data.message, width: data.width, height: data.height,
                  timings: data.timings, notes: data.notes, scaledFrom: data.scaled_from, progress,
                  blobType: data.blob ? data.blob.type : null, png: null, sentDetached: asBuffer && bytes.buffer.byteLength === 0};
+  if (keep) { window.unbgKeptPng = data.blob; done(reply); return; }
   if (data.blob) reply.png = await base64Of(await data.blob.arrayBuffer());
   if (data.buffer) { reply.png = await base64Of(data.buffer); reply.buffer = true; }
   done(reply);
 });
 window.postMessage({type: 'unbg:cut', id, image, options}, location.origin, asBuffer && image ? [image] : []);
+"""
+
+STAGE_IMAGE = "window.unbgStagedImage = new Blob([Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0))]);"
+
+KEPT_PNG = """
+const [done] = arguments;
+const blob = window.unbgKeptPng;
+window.unbgKeptPng = null;
+blob.arrayBuffer().then(base64Of).then(done);
 """
 
 FETCH_URL = """
