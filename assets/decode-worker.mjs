@@ -47,7 +47,23 @@ async function openHeic(file) {
       m._heif_image_release(image);
     }
   };
-  return { rows, tileWidth, tileHeight, width, height, decodeTileRow };
+  // The file's first thumbnail (a phone's is ~320 × 240), upright: {width, height, pixels} or null.
+  const thumbnail = () => {
+    if (m._heif_image_handle_get_number_of_thumbnails(handle) < 1) return null;
+    m._heif_image_handle_get_list_of_thumbnail_IDs(handle, out, 1);
+    call("damaged", m._heif_image_handle_get_thumbnail, handle, m.HEAPU32[out >> 2], out);
+    const small = m.HEAP32[out >> 2];
+    call("damaged", m._heif_decode_image, small, out, RGB, INTERLEAVED_RGBA, 0); // 0: default options, transformations applied
+    const image = m.HEAP32[out >> 2];
+    const w = m._heif_image_get_width(image, INTERLEAVED), h = m._heif_image_get_height(image, INTERLEAVED);
+    const plane = m._heif_image_get_plane_readonly2(image, INTERLEAVED, stride), step = m.HEAPU32[stride >> 2];
+    const pixels = new Uint8ClampedArray(w * h * 4);
+    for (let row = 0; row < h; row++) pixels.set(m.HEAPU8.subarray(plane + row * step, plane + row * step + w * 4), row * w * 4);
+    m._heif_image_release(image);
+    m._heif_image_handle_release(small);
+    return { width: w, height: h, pixels: pixels.buffer };
+  };
+  return { rows, tileWidth, tileHeight, width, height, decodeTileRow, thumbnail };
 }
 
 // Rows [from, to) of the photo at `size` (its own or smaller) into `into`.
@@ -120,10 +136,13 @@ function startHelper(file) {
   return { band, decode: (rows, size) => helper.postMessage({ rows, size }) };
 }
 
-// The photo's pixels at most maxMegapixels, an ImageData, and its own size.
+// The photo's pixels at most maxMegapixels, an ImageData, and its own size; its thumbnail, if it
+// has one, goes to the page first (the quick preview need not wait for the tiles).
 async function heicPixels(file, maxMegapixels, largestTileMegapixels) {
   const helpers = Array.from({ length: DECODERS - 1 }, () => startHelper(file));
   const heic = await openHeic(file);
+  const thumbnail = heic.thumbnail();
+  if (thumbnail) postMessage({ early: thumbnail }, [thumbnail.pixels]);
   if (heic.tileWidth * heic.tileHeight > largestTileMegapixels * 1e6) throw new Unreadable("too large");
   const size = workingSize(heic.width, heic.height, maxMegapixels);
   // Each decoder's first output row starts its own tile row: only a scaled part's last tile row is decoded twice.
@@ -181,7 +200,8 @@ async function smallCopy(bitmap, longSide) {
 // {file, heic, size: [w, h] to decode a native file at (or null: its own), maxMegapixels (HEIC:
 // scaled as it is decoded), largestTileMegapixels (HEIC: one image above it is refused),
 // previewLongSide} → {width, height, sourceWidth, sourceHeight, pixels, bitmap, preview} or
-// {error: "empty" | "damaged" | "unreadable" | "too large"}.
+// {error: "empty" | "damaged" | "unreadable" | "too large"}; before it, for a HEIC with a
+// thumbnail, {early: {width, height, pixels}}.
 self.onmessage = async ({ data: { file, heic, size, maxMegapixels, largestTileMegapixels, previewLongSide, tiles } }) => {
   if (tiles) return helpWith(tiles.file);
   try {

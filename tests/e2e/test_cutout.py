@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import re
@@ -98,6 +99,26 @@ def test_picked_photo_is_cut_out_like_the_native_engine(app, native, server, tmp
     assert edge.sum() > 50
     assert np.abs(browser[edge][:, :3].astype(int) - native_cutout[edge][:, :3]).max() <= 3
     assert np.abs(photo[edge][:, :3].astype(int) - native_cutout[edge][:, :3]).max() > 10
+
+
+def test_a_heic_with_a_thumbnail_shows_its_preview_before_its_tiles_are_decoded(app, tmp_path):
+    import pillow_heif
+
+    photo = tmp_path / "phone.heic"
+    # As a phone writes it: a 12 MP grid of 512² tiles and a 320 × 240 thumbnail.
+    pillow_heif.from_pillow(draw_subject(4032, 3024)).save(photo, quality=90, tile_size=512, thumbnails=[320],
+                                                          enc_params={"preset": "ultrafast"})
+    app.drag_over_dropzone()  # the model's session first: what is compared is the decode and the preview
+    app.wait_for_model_ready(DEFAULT_MODEL, 120)
+    app.pick(photo)
+    assert app.state == "ready", app.error_message
+    timings = app.result_timings
+    assert app.previews_shown == 1 and timings["preview_ms"] < timings["decode_ms"], timings
+    # The preview is the thumbnail's cut-out: its size, the egg upright in it.
+    preview = Image.open(io.BytesIO(base64.b64decode(app.script(
+        "return document.querySelector('[data-testid=preview]').toDataURL().split(',')[1]"))))
+    assert preview.size == (320, 240)
+    assert_cuts_subject(np.asarray(preview)[..., 3])
 
 
 def test_the_best_edges_switch_cuts_out_with_two_views(app, tmp_path):

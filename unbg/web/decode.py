@@ -52,7 +52,8 @@ class Picture:
 class Decoder:
     """Every format the page reads: the browser's own decoders, and libheif-js for HEIC."""
 
-    async def decode(self, blob) -> Picture:
+    async def decode(self, blob, on_thumbnail=None) -> Picture:
+        """``on_thumbnail(ImageData)``: the file's own thumbnail, as soon as it is read (HEIC)."""
         head = await dom.read_bytes(blob, 0, HEADER_BYTES)
         fmt = sniff_format(head)
         if fmt == "tiff":  # Chromium has no TIFF decoder
@@ -72,7 +73,7 @@ class Decoder:
             size = working_size(*declared)
         reply = await decode_in_worker(blob, fmt.upper(), heic=fmt == "heic", size=size if size != declared else None,
                                        max_megapixels=WORKING_MEGAPIXELS, largest_tile_megapixels=PAGE_LARGEST_MEGAPIXELS,
-                                       preview_long_side=PREVIEW_LONG_SIDE)
+                                       preview_long_side=PREVIEW_LONG_SIDE, on_thumbnail=on_thumbnail)
         width, height = reply.width, reply.height
         source = (reply.sourceWidth, reply.sourceHeight) if fmt == "heic" else declared if size else None
         preview = reply.preview

@@ -23,17 +23,26 @@ MESSAGES = {
 
 
 async def decode_in_worker(blob, label: str, *, heic: bool, size: tuple[int, int] | None, max_megapixels: float,
-                           largest_tile_megapixels: float, preview_long_side: int):
+                           largest_tile_megapixels: float, preview_long_side: int, on_thumbnail=None):
     """The worker's reply (see decode-worker.mjs); BadInput naming ``label`` (e.g. "JPEG") if it cannot be read.
 
     ``size``: the size to decode a non-HEIC file at (None: its own); a HEIC is scaled as it is decoded
     to at most ``max_megapixels``, and refused if one of its tiles (all of it, if not a grid) is above
-    ``largest_tile_megapixels``.
+    ``largest_tile_megapixels``. ``on_thumbnail(ImageData)`` hears of a HEIC's own thumbnail as soon
+    as it is decoded, before the photo is.
     """
     worker = js.Worker.new(dom.absolute_url(DECODE_WORKER_URL), dom.js_object({"type": "module"}))
     answered = asyncio.get_running_loop().create_future()
     settle = lambda data: answered.done() or answered.set_result(data)
-    handlers = (create_proxy(lambda event: settle(event.data)), create_proxy(lambda event: settle(None)))
+
+    def on_message(event):
+        early = getattr(event.data, "early", None)
+        if early is None:
+            settle(event.data)
+        elif on_thumbnail is not None:
+            on_thumbnail(js.ImageData.new(js.Uint8ClampedArray.new(early.pixels), early.width, early.height))
+
+    handlers = (create_proxy(on_message), create_proxy(lambda event: settle(None)))
     worker.onmessage, worker.onerror = handlers
     try:
         worker.postMessage(dom.js_object({"file": blob, "heic": heic, "size": list(size) if size else None,

@@ -46,6 +46,15 @@ def _ms(seconds: float) -> int:
     return round(seconds * 1000)
 
 
+async def _discard(decoding: asyncio.Future) -> None:
+    """A decode no longer wanted: stopped (its worker ends), or its photo's bitmap let go."""
+    if not decoding.done():
+        decoding.cancel()
+        await asyncio.gather(decoding, return_exceptions=True)
+    elif not decoding.cancelled() and decoding.exception() is None:
+        decoding.result().bitmap.close()
+
+
 class BrowserEngine:
     """Loads each model once (memoised as a task, so a prewarm and a job share it).
 
@@ -185,8 +194,24 @@ class BrowserEngine:
         await self._release_others(options.model)  # before loading: two sessions at once would not fit a phone
         session_task = self._session(options.model)
         progress("decode", None)
-        picture = await self._decoder.decode(image)
-        timings = {"decode_ms": _ms(time.perf_counter() - start)}
+        wants_preview = options.preview and self._manifest[options.model].get("preview")
+        early = asyncio.get_running_loop().create_future()  # the file's own thumbnail, if it has one
+        decoding = asyncio.ensure_future(self._decoder.decode(
+            image, on_thumbnail=lambda small: early.done() or early.set_result(small)))
+        timings = {}
+        try:
+            if wants_preview:
+                # A HEIC's own thumbnail makes the quick preview while its tiles are still being decoded.
+                await asyncio.wait([decoding, early], return_when=asyncio.FIRST_COMPLETED)
+                if early.done() and not decoding.done():
+                    progress("preview", await self._preview(await session_task, early.result()))
+                    timings["preview_ms"] = _ms(time.perf_counter() - start)
+                    abort.check()
+            picture = await decoding
+        except BaseException:
+            await _discard(decoding)
+            raise
+        timings["decode_ms"] = _ms(time.perf_counter() - start)
         outputs = ["cutout", "colour"] if options.output == "editor" else [options.output]
         try:
             if not session_task.done():
@@ -194,8 +219,8 @@ class BrowserEngine:
             session = await session_task
             abort.check()
             progress("inference", None)
-            if options.preview and self._manifest[options.model].get("preview"):
-                progress("preview", await self._preview(session, picture))
+            if wants_preview and "preview_ms" not in timings:
+                progress("preview", await self._preview(session, picture.preview))
                 timings["preview_ms"] = _ms(time.perf_counter() - start)
                 abort.check()
             inference_start = time.perf_counter()
@@ -226,9 +251,8 @@ class BrowserEngine:
         timings["total_ms"] = _ms(end - start)
         return CutResult(png, picture.width, picture.height, timings, thumbnail, picture.scaled_from, picture.notes)
 
-    async def _preview(self, session, picture: Picture):
-        """A cut-out of the photo's small copy, with the model at PREVIEW_SIZE (1/16 of the work)."""
-        small = picture.preview
+    async def _preview(self, session, small):
+        """A cut-out of the photo's small copy (an ImageData), with the model at PREVIEW_SIZE (1/16 of the work)."""
         (data,) = await self._infer(session, small.data, small.width, small.height, ["cutout"], PREVIEW_SIZE)
         return dom.image_data(data, small.width, small.height)
 
