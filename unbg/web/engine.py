@@ -19,10 +19,10 @@ from ..core.backend import WASM, BackendFallback
 from ..core.engine import AbortSignal, CutOptions, CutResult, Progress
 from ..core.errors import InferenceError, ModelLoadError
 from ..core.models import MODEL_SIZE, PREVIEW_SIZE, model_choice, model_url_path
-from ..core.png import encode_png
 from . import dom, model_cache
 from .context import NotSupported
-from .decode import Decoder, Picture
+from .decode import Decoder
+from .result_files import png_of, thumbnail_url
 
 RUNTIME_URL = "assets/runtime.mjs"  # onnxruntime-web, configured and started by the page
 
@@ -235,7 +235,7 @@ class BrowserEngine:
             dom.free(picture.pixels)  # onnxruntime has its own copy
         # The cut-out's pixels (a mask is one byte a pixel: no picture of it).
         pixels = dom.image_data(data[0], picture.width, picture.height) if options.output != "mask" else None
-        thumbnail = await self._thumbnail(pixels, options.thumbnail) if pixels is not None else None
+        thumbnail = await thumbnail_url(pixels, options.thumbnail) if pixels is not None else None
         if options.output == "editor":
             colour = dom.image_data(data[1], picture.width, picture.height)
             timings["total_ms"] = _ms(time.perf_counter() - start)
@@ -244,7 +244,7 @@ class BrowserEngine:
         picture.bitmap.close()  # a file is all that is sent or kept; only the editor needs the photo again
         progress("encode", None)
         encode_start = time.perf_counter()
-        png = await self._encode(data[0], pixels, picture)
+        png = await png_of(data[0], pixels, picture.width, picture.height)
         dom.free(*data)  # the PNG is all that is kept
         end = time.perf_counter()
         timings["encode_ms"] = _ms(end - encode_start)
@@ -274,23 +274,3 @@ class BrowserEngine:
         except JsException as error:
             raise InferenceError(f"The model failed on this image ({error}).") from None
         return [getattr(results, name).data for name in names]
-
-    async def _thumbnail(self, pixels, long_side: int) -> str | None:
-        """A small PNG of the cut-out, as an object URL (the batch list shows it)."""
-        if not long_side:
-            return None
-        scale = min(1.0, long_side / max(pixels.width, pixels.height))
-        width, height = max(1, round(pixels.width * scale)), max(1, round(pixels.height * scale))
-        small = await dom.create_bitmap(pixels, resizeWidth=width, resizeHeight=height, resizeQuality="medium")
-        surface = dom.canvas(width, height)
-        dom.context_2d(surface).drawImage(small, 0, 0)
-        small.close()
-        return dom.object_url(await dom.canvas_blob(surface, "image/png"))
-
-    async def _encode(self, data, pixels, picture: Picture):
-        """A PNG: of the cut-out's ``pixels``, or without them of the mask ``data``."""
-        if pixels is None:
-            return dom.bytes_blob(encode_png(data.to_bytes(), picture.width, picture.height, 1), "image/png")
-        surface = dom.canvas(pixels.width, pixels.height)
-        dom.context_2d(surface).putImageData(pixels, 0, 0)
-        return await dom.canvas_blob(surface, "image/png")
