@@ -70,7 +70,7 @@ async function openHeic(file) {
 function decodeRows(heic, [from, to], [outWidth, outHeight], into) {
   const { width, height, tileHeight } = heic;
   if (from >= to) return;
-  if (outWidth === width) {
+  if (outWidth === width && outHeight === height) {
     for (let ty = from / tileHeight; ty < Math.ceil(to / tileHeight); ty++) heic.decodeTileRow(ty, into, (ty * tileHeight - from) * width * 4);
     return;
   }

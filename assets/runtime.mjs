@@ -1,31 +1,73 @@
-// onnxruntime-web, started once the page is ready (main.py calls start()): compiling its
-// WebAssembly and starting its worker and threads while Pyodide boots made the page ready 0.5-1 s
-// later on two cores. The Python engine awaits start(backend).
+// onnxruntime-web, in a worker of ours (inference-worker.mjs), started once the page is ready
+// (main.py calls start()): compiling its WebAssembly and starting its threads while Pyodide boots
+// made the page ready 0.5-1 s later on two cores. The Python engine awaits start(backend) and uses
+// what it gives as it would onnxruntime itself: InferenceSession.create, Tensor, session.run and
+// release; and stop(), after a run failed: the worker ends, its memory with it, and the next
+// start() makes a fresh one.
 //
 // Two builds: the WASM one for every page, the WebGPU one (it runs WASM sessions too, on a
 // larger .wasm) only for a page that uses a GPU, so WASM-only visitors never download it.
-const BUILDS = { wasm: "./vendor/ort/ort.wasm.min.mjs", webgpu: "./vendor/ort/ort.webgpu.min.mjs" };
+const WORKER = new URL("./inference-worker.mjs", import.meta.url);
 
-// The smallest model there is (Identity on one float): creating its session starts the runtime.
-const STARTER = Uint8Array.from(atob("CAg6OwoQCgF4EgF5IghJZGVudGl0eRIFc3RhcnRaDwoBeBIKCggIARIECgIIAWIPCgF5EgoKCAgBEgQKAggBQgQKABAS"),
-                                (c) => c.charCodeAt(0));
+class Tensor {
+  constructor(type, data, dims) {
+    Object.assign(this, { type, data, dims });
+  }
+}
+
+function startWorker(backend) {
+  const worker = new Worker(WORKER, { type: "module" });
+  const pending = new Map();
+  let nextCall = 1, stopped = null;
+  const stop = (reason) => {
+    stopped ??= reason;
+    worker.terminate();
+    for (const { reject } of pending.values()) reject(stopped);
+    pending.clear();
+  };
+  const call = (op, args, transfer = []) => new Promise((resolve, reject) => {
+    if (stopped) return reject(stopped);
+    const id = nextCall++;
+    pending.set(id, { resolve, reject });
+    worker.postMessage({ id, op, ...args }, transfer);
+  });
+  worker.onmessage = ({ data: { id, value, error } }) => {
+    const waiting = pending.get(id);
+    pending.delete(id);
+    if (error === undefined) waiting?.resolve(value);
+    else waiting?.reject(new Error(error));
+  };
+  worker.onerror = (event) => {
+    event.preventDefault(); // said through the job that was running, not as an uncaught error
+    stop(new Error(`onnxruntime stopped (${event.message})`));
+  };
+  const InferenceSession = {
+    async create(model, options) {
+      // A copy moves to the worker: the caller still checks the bytes' digest meanwhile.
+      const bytes = model instanceof ArrayBuffer ? new Uint8Array(model.slice(0)) : model.slice();
+      const session = await call("create", { model: bytes, options }, [bytes.buffer]);
+      return {
+        run(feeds, fetches) {
+          const plain = Object.fromEntries(Object.entries(feeds).map(([name, { type, data, dims }]) => [name, { type, data, dims }]));
+          return call("run", { session, feeds: plain, fetches }, [...new Set(Object.values(plain).map(({ data }) => data.buffer))]);
+        },
+        release: () => call("release", { session }),
+      };
+    },
+  };
+  return call("start", { backend }).then(() => ({ InferenceSession, Tensor, stop: () => stop(new Error("onnxruntime was stopped")) }));
+}
 
 const started = {};
 
-async function startBuild(backend) {
-  const ort = await import(BUILDS[backend]);
-  ort.env.logLevel = "error";
-  ort.env.wasm.wasmPaths = new URL("./vendor/ort/", import.meta.url).href;
-  // Threads need cross-origin isolation; without it ask for one and get no warning.
-  ort.env.wasm.numThreads = crossOriginIsolated ? navigator.hardwareConcurrency : 1;
-  ort.env.wasm.proxy = true; // inference runs in onnxruntime's worker (WebGPU too): the page stays responsive
-  const session = await ort.InferenceSession.create(STARTER.slice(), { executionProviders: ["wasm"] });
-  await session.release();
-  return ort;
-}
-
-// onnxruntime for ``backend`` ("wasm" or "webgpu"), started once.
+// onnxruntime for ``backend`` ("wasm" or "webgpu"), started once (again after stop()).
 export function start(backend = "wasm") {
-  started[backend] ??= startBuild(backend);
+  started[backend] ??= startWorker(backend).then((runtime) => ({
+    ...runtime,
+    stop() {
+      delete started[backend];
+      runtime.stop();
+    },
+  }));
   return started[backend];
 }

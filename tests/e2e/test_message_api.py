@@ -149,3 +149,40 @@ window.addEventListener('message', (event) => {
 document.body.append(frame);
 """)
     assert got == {"heard": [], "own": "bad_request"}
+
+
+# The next run message to onnxruntime's worker asks for a 16384² working size (ISNet's activations
+# there need far more than WebAssembly's 4 GB): a real out-of-memory in that worker. The inference
+# workers started from here on are counted.
+EXHAUST_NEXT_RUN = """
+const post = Worker.prototype.postMessage;
+window.unbgExhausted = false;
+Worker.prototype.postMessage = function (message, ...rest) {
+  if (message?.op === "run" && !window.unbgExhausted) {
+    window.unbgExhausted = true;
+    message.feeds.size.data = new BigInt64Array([16384n, 16384n]);
+  }
+  return post.call(this, message, ...rest);
+};
+const Original = window.Worker;
+window.unbgInferenceWorkers = 0;
+window.Worker = function (url, options) {
+  if (String(url).endsWith("inference-worker.mjs")) window.unbgInferenceWorkers += 1;
+  return new Original(url, options);
+};
+window.Worker.prototype = Original.prototype;
+"""
+
+
+def test_a_job_that_runs_out_of_memory_fails_and_a_fresh_worker_cuts_the_next(app):
+    photo = subject_jpeg(320, 240)
+    assert app.post_cut(photo, model="fast", size=256)["type"] == "unbg:result"
+    app.script(EXHAUST_NEXT_RUN)
+    failed = app.post_cut(photo, model="fast", size=256)
+    assert app.script("return window.unbgExhausted") is True
+    assert (failed["type"], failed["code"]) == ("unbg:error", "inference"), failed
+    assert "memory" in failed["message"], failed["message"]
+    # The worker and its memory are gone; a fresh one, with the model loaded again, cuts the next photo.
+    reply = app.post_cut(photo, model="fast", size=256)
+    assert reply["type"] == "unbg:result", reply
+    assert app.script("return window.unbgInferenceWorkers") == 1

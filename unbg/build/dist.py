@@ -31,7 +31,8 @@ ICONS = "assets/icons"
 APP_FILES = [
     "index.html", "main.py", "pyscript.toml", "LICENSE",
     "assets/css/app.css", "assets/early-photos.js", "assets/embed-mode.js", "assets/embed.mjs",
-    "assets/embed.json", "assets/runtime.mjs", "assets/decode-worker.mjs", "assets/pyodide-start.mjs", "assets/pwa.js", "assets/icons/icon.svg",
+    "assets/embed.json", "assets/runtime.mjs", "assets/inference-worker.mjs", "assets/decode-worker.mjs",
+    "assets/pyodide-start.mjs", "assets/pwa.js", "assets/icons/icon.svg",
     "assets/source/unbg-source.zip", "assets/python/bytecode.zip", "assets/vendor/model/LICENSE.md",
 ]
 RUNTIME_DIRS = ["assets/vendor/pyscript", "assets/vendor/pyodide", "assets/vendor/ort", "assets/vendor/libheif"]

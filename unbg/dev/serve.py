@@ -49,6 +49,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def do_GET(self) -> None:
         path = self.path.split("?")[0]
         self.server.requested.append(path)
+        if path in self.server.refused:
+            self.send_error(503, "Refused for a test")
+            return
         gate = self.server.gates.get(path)
         if gate is not None:
             gate.wait(60)  # a test holds this file back (e.g. main.py: the page stays starting)
@@ -88,6 +91,7 @@ class Server(http.server.ThreadingHTTPServer):
     def __init__(self, *args, embed_origins: list[str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.gates: dict[str, threading.Event] = {}  # path → answered once the event is set
+        self.refused: set[str] = set()  # paths answered 503 (workers' requests too, which CDP cannot block)
         self.requested: list[str] = []  # every path asked for, workers' requests too (tests read it)
         self._gzipped: dict[str, tuple[tuple, bytes]] = {}  # path → (its mtime and size, the gzip)
         self._lock = threading.Lock()

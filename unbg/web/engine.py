@@ -64,7 +64,8 @@ class BrowserEngine:
 
     def __init__(self, manifest: dict, backend: str = WASM) -> None:
         self._manifest = manifest  # models.json written by the build: file, bytes, sha256
-        self._ort = None
+        self._ort = None  # runtime.mjs's onnxruntime, once started
+        self._starting: asyncio.Task | None = None
         self._backends = BackendFallback(backend)
         self._decoder = Decoder()
         self._sessions: dict[str, asyncio.Task] = {}
@@ -75,16 +76,22 @@ class BrowserEngine:
 
     # -- models ------------------------------------------------------------
     async def _runtime(self):
-        if self._ort is None:
-            (runtime,) = await js_import(dom.absolute_url(RUNTIME_URL))  # the page has loaded it already
-            try:
-                self._ort = await runtime.start(self._backends.backend)
-            except JsException:
-                if self._backends.backend == WASM:
-                    raise
-                self._backends = BackendFallback(WASM)  # the WebGPU build did not start: the CPU one
-                self._ort = await runtime.start(WASM)
+        """onnxruntime, started once: every caller awaits the same start (and a failed one is tried again)."""
+        starting = self._starting
+        if starting is None or (starting.done() and (starting.cancelled() or starting.exception() is not None)):
+            starting = self._starting = asyncio.ensure_future(self._start_runtime())
+        self._ort = await starting
         return self._ort
+
+    async def _start_runtime(self):
+        (runtime,) = await js_import(dom.absolute_url(RUNTIME_URL))  # the page has loaded it already
+        try:
+            return await runtime.start(self._backends.backend)
+        except JsException:
+            if self._backends.backend == WASM:
+                raise
+            self._backends = BackendFallback(WASM)  # the WebGPU build did not start: the CPU one
+            return await runtime.start(WASM)
 
     def start(self) -> None:
         """Start onnxruntime now (its WebAssembly, worker and threads), before any model is asked for."""
@@ -174,8 +181,18 @@ class BrowserEngine:
             return await self._cut(image, options, progress, abort)
         except InferenceError:
             if not await self._leave_gpu(options.model):
+                self._restart(options.model)
                 raise
             return await self._cut(image, options, progress, abort)  # again, on WASM
+
+    def _restart(self, model: str) -> None:
+        """After a run failed on WASM: onnxruntime's worker may have taken all the memory it can have,
+        and would keep it. It ends, and ``model`` is loaded again in a fresh one for the next job."""
+        self._sessions.clear()  # they lived in that worker
+        if self._ort is not None:
+            self._ort.stop()
+        self._ort = self._starting = None
+        self.prewarm(model)
 
     async def _leave_gpu(self, model: str) -> bool:
         """After a failed run: move ``model`` off the GPU if it was there (True: run it again)."""
@@ -272,5 +289,8 @@ class BrowserEngine:
         try:
             results = await session.run(dom.js_object(feeds), dom.js_array(names))
         except JsException as error:
+            if "bad_alloc" in str(error):  # onnxruntime could not have the memory this photo needs
+                raise InferenceError("This device ran out of memory while cutting this photo out: close other tabs "
+                                     "or apps and try again.") from None
             raise InferenceError(f"The model failed on this image ({error}).") from None
         return [getattr(results, name).data for name in names]
