@@ -80,7 +80,7 @@ class BrowserEngine:
         starting = self._starting
         if starting is None or (starting.done() and (starting.cancelled() or starting.exception() is not None)):
             starting = self._starting = asyncio.ensure_future(self._start_runtime())
-        self._ort = await starting
+        self._ort = await asyncio.shield(starting)  # a cancelled load must not cancel everyone's start
         return self._ort
 
     async def _start_runtime(self):
