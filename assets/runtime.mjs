@@ -47,27 +47,31 @@ function startWorker(backend) {
       const bytes = model instanceof ArrayBuffer ? new Uint8Array(model.slice(0)) : model.slice();
       const session = await call("create", { model: bytes, options }, [bytes.buffer]);
       return {
-        run(feeds, fetches) {
-          const plain = Object.fromEntries(Object.entries(feeds).map(([name, { type, data, dims }]) => [name, { type, data, dims }]));
-          return call("run", { session, feeds: plain, fetches }, [...new Set(Object.values(plain).map(({ data }) => data.buffer))]);
+        run(feeds, fetches) { // a Tensor is its type, data and dims: it moves as it is
+          return call("run", { session, feeds, fetches }, [...new Set(Object.values(feeds).map(({ data }) => data.buffer))]);
         },
         release: () => call("release", { session }),
       };
     },
   };
-  return call("start", { backend }).then(() => ({ InferenceSession, Tensor, stop: () => stop(new Error("onnxruntime was stopped")) }));
+  const runtime = {
+    InferenceSession,
+    Tensor,
+    stop() {
+      delete started[backend];
+      stop(new Error("onnxruntime was stopped"));
+    },
+  };
+  return call("start", { backend }).then(() => runtime, (error) => {
+    stop(error); // a worker whose build did not load has nothing left to do
+    throw error;
+  });
 }
 
 const started = {};
 
 // onnxruntime for ``backend`` ("wasm" or "webgpu"), started once (again after stop()).
 export function start(backend = "wasm") {
-  started[backend] ??= startWorker(backend).then((runtime) => ({
-    ...runtime,
-    stop() {
-      delete started[backend];
-      runtime.stop();
-    },
-  }));
+  started[backend] ??= startWorker(backend);
   return started[backend];
 }

@@ -249,7 +249,7 @@ class BrowserEngine:
             picture.bitmap.close()
             raise
         finally:
-            dom.free(picture.pixels)  # onnxruntime has its own copy
+            dom.free(picture.pixels)  # moved to onnxruntime's worker already, unless no run began
         # The cut-out's pixels (a mask is one byte a pixel: no picture of it).
         pixels = dom.image_data(data[0], picture.width, picture.height) if options.output != "mask" else None
         thumbnail = await thumbnail_url(pixels, options.thumbnail) if pixels is not None else None
@@ -277,7 +277,7 @@ class BrowserEngine:
                      views: int = 1):
         """Run the pipeline graph; ``outputs`` are its output names (``mask`` means ``alpha``)."""
         ort = self._ort
-        # A view, not a copy: the proxy worker takes the buffer, we no longer need it.
+        # A view, not a copy: onnxruntime's worker takes the buffer, we no longer need it.
         rgba = js.Uint8Array.new(pixels.buffer, pixels.byteOffset, pixels.length)
         size = js.BigInt64Array.of(js.BigInt(working_size), js.BigInt(working_size))
         feeds = {
