@@ -31,7 +31,8 @@ function startWorker(backend) {
     pending.set(id, { resolve, reject });
     worker.postMessage({ id, op, ...args }, transfer);
   });
-  worker.onmessage = ({ data: { id, value, error } }) => {
+  worker.onmessage = ({ data: { id, value, error, heap } }) => {
+    runtime.heapBytes = heap;
     const waiting = pending.get(id);
     pending.delete(id);
     if (error === undefined) waiting?.resolve(value);
@@ -57,6 +58,7 @@ function startWorker(backend) {
   const runtime = {
     InferenceSession,
     Tensor,
+    heapBytes: 0, // onnxruntime's WebAssembly memory as of its last reply: it only grows
     stop() {
       delete started[backend];
       stop(new Error("onnxruntime was stopped"));

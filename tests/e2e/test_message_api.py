@@ -186,3 +186,36 @@ def test_a_job_that_runs_out_of_memory_fails_and_a_fresh_worker_cuts_the_next(ap
     reply = app.post_cut(photo, model="fast", size=256)
     assert reply["type"] == "unbg:result", reply
     assert app.script("return window.unbgInferenceWorkers") == 1
+
+
+# What each decode worker sends back as a photo's final reply: whether it has the photo's bitmap and a small copy.
+WATCH_DECODE_REPLIES = """
+const Original = window.Worker;
+window.unbgDecodeReplies = [];
+window.Worker = function (url, options) {
+  const worker = new Original(url, options);
+  if (String(url).endsWith("decode-worker.mjs")) {
+    worker.addEventListener("message", ({ data }) => {
+      if (!data.early) window.unbgDecodeReplies.push({ bitmap: Boolean(data.bitmap), preview: Boolean(data.preview) });
+    });
+  }
+  return worker;
+};
+window.Worker.prototype = Original.prototype;
+"""
+
+
+def test_a_photo_cut_to_a_file_is_decoded_without_the_editors_bitmap_and_small_copy(app, tmp_path):
+    import pillow_heif
+
+    app.script(WATCH_DECODE_REPLIES)
+    heic = io.BytesIO()
+    pillow_heif.from_pillow(Image.open(io.BytesIO(subject_jpeg(320, 240)))).save(heic, format="HEIF", quality=90)
+    for photo in (subject_jpeg(320, 240), heic.getvalue()):
+        assert app.post_cut(photo, model="fast", size=256)["type"] == "unbg:result"
+    # A 12 MP HEIC's bitmap alone is ~100 ms and 48 MB: only the editor, which shows the photo, has one made.
+    assert app.script("return window.unbgDecodeReplies") == [{"bitmap": False, "preview": False}] * 2
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(subject_jpeg(320, 240))
+    app.pick(path)
+    assert app.script("return window.unbgDecodeReplies")[2:] == [{"bitmap": True, "preview": True}]

@@ -23,12 +23,13 @@ MESSAGES = {
 
 
 async def decode_in_worker(blob, label: str, *, heic: bool, size: tuple[int, int] | None, max_megapixels: float,
-                           largest_tile_megapixels: float, preview_long_side: int, on_thumbnail=None):
+                           largest_tile_megapixels: float, bitmap: bool, preview_long_side: int, on_thumbnail=None):
     """The worker's reply (see decode-worker.mjs); BadInput naming ``label`` (e.g. "JPEG") if it cannot be read.
 
     ``size``: the size to decode a non-HEIC file at (None: its own); a HEIC is scaled as it is decoded
     to at most ``max_megapixels``, and refused if one of its tiles (all of it, if not a grid) is above
-    ``largest_tile_megapixels``. ``on_thumbnail(ImageData)`` hears of a HEIC's own thumbnail as soon
+    ``largest_tile_megapixels``. ``bitmap``: the photo as an ImageBitmap too; ``preview_long_side``:
+    the long side of its small copy (0: none). ``on_thumbnail(ImageData)`` hears of a HEIC's own thumbnail as soon
     as it is decoded, before the photo is.
     """
     worker = js.Worker.new(dom.absolute_url(DECODE_WORKER_URL), dom.js_object({"type": "module"}))
@@ -47,7 +48,7 @@ async def decode_in_worker(blob, label: str, *, heic: bool, size: tuple[int, int
     try:
         worker.postMessage(dom.js_object({"file": blob, "heic": heic, "size": list(size) if size else None,
                                           "maxMegapixels": max_megapixels, "largestTileMegapixels": largest_tile_megapixels,
-                                          "previewLongSide": preview_long_side}))
+                                          "bitmap": bitmap, "previewLongSide": preview_long_side}))
         reply = await answered
     finally:
         worker.terminate()  # its libheif and all its memory with it

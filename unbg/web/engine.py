@@ -52,7 +52,7 @@ async def _discard(decoding: asyncio.Future) -> None:
         decoding.cancel()
         await asyncio.gather(decoding, return_exceptions=True)
     elif not decoding.cancelled() and decoding.exception() is None:
-        decoding.result().bitmap.close()
+        decoding.result().close()
 
 
 class BrowserEngine:
@@ -214,7 +214,8 @@ class BrowserEngine:
         wants_preview = options.preview and self._manifest[options.model].get("preview")
         early = asyncio.get_running_loop().create_future()  # the file's own thumbnail, if it has one
         decoding = asyncio.ensure_future(self._decoder.decode(
-            image, on_thumbnail=lambda small: early.done() or early.set_result(small)))
+            image, on_thumbnail=lambda small: early.done() or early.set_result(small),
+            bitmap=options.output == "editor", preview=bool(wants_preview)))
         timings = {}
         try:
             if wants_preview:
@@ -246,7 +247,7 @@ class BrowserEngine:
             timings["inference_ms"] = _ms(time.perf_counter() - inference_start)
             abort.check()
         except BaseException:
-            picture.bitmap.close()
+            picture.close()
             raise
         finally:
             dom.free(picture.pixels)  # moved to onnxruntime's worker already, unless no run began
@@ -258,7 +259,7 @@ class BrowserEngine:
             timings["total_ms"] = _ms(time.perf_counter() - start)
             return Cutout(picture.bitmap, pixels, colour, picture.width, picture.height, timings, thumbnail,
                           picture.scaled_from, picture.notes)
-        picture.bitmap.close()  # a file is all that is sent or kept; only the editor needs the photo again
+        picture.close()  # a file is all that is sent or kept; only the editor needs the photo again
         progress("encode", None)
         encode_start = time.perf_counter()
         png = await png_of(data[0], pixels, picture.width, picture.height)
