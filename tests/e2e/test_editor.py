@@ -72,6 +72,13 @@ def test_slider_follows_mouse_drag_and_keyboard(edited):
     assert handle.get_attribute("aria-valuenow") == "100"
 
 
+def test_the_before_side_shows_the_photo_itself(edited, photo):
+    shown = np.asarray(Image.open(io.BytesIO(edited.shown_photo())).convert("RGB")).astype(int)
+    own = np.asarray(Image.open(photo).convert("RGB")).astype(int)
+    assert shown.shape == own.shape
+    assert np.abs(shown - own).max() <= 3  # two JPEG decoders (Chromium's, Pillow's) differ by a little
+
+
 def erase_through_the_subject(app, stroke, size: int, a, b):
     """Erase a straight stroke a→b through the subject with a hard brush and check it.
 

@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from .page_scripts import FETCH_URL
+from .page_scripts import CANVAS_PNG, FETCH_URL
 
 KEY_NAMES = {"Home": "HOME", "End": "END", "ArrowRight": "ARROW_RIGHT", "ArrowLeft": "ARROW_LEFT"}
 
@@ -38,6 +38,10 @@ class EditorActions:
     def show_frame(self) -> None:
         """Scroll the editor's frame into the middle of the window, as a person would before painting."""
         self.script("arguments[0].scrollIntoView({block: 'center'})", self.find("frame"))
+
+    def shown_photo(self) -> bytes:
+        """The compare slider's before side, the photo as the editor shows it, as a PNG."""
+        return base64.b64decode(self.async_script(CANVAS_PNG, self.find("original-image")))
 
     def canvas_rect(self) -> dict:
         return self.script("return arguments[0].getBoundingClientRect().toJSON()", self.find("result-image"))

@@ -36,6 +36,14 @@ window.unbgKeptPng = null;
 blob.arrayBuffer().then(base64Of).then(done);
 """
 
+# What a canvas on the page shows, whatever its context ("2d" or "bitmaprenderer"), as a PNG in base64.
+CANVAS_PNG = """
+const [canvas, done] = arguments;
+const copy = new OffscreenCanvas(canvas.width, canvas.height);
+copy.getContext('2d').drawImage(canvas, 0, 0);
+copy.convertToBlob({type: 'image/png'}).then((blob) => blob.arrayBuffer()).then(base64Of).then(done);
+"""
+
 # onnxruntime's heap (its WebAssembly memory) as of its worker's last reply: the page's runtime.mjs is this module.
 INFERENCE_HEAP = """
 const [done] = arguments;

@@ -29,8 +29,8 @@ async def decode_in_worker(blob, label: str, *, heic: bool, size: tuple[int, int
     ``size``: the size to decode a non-HEIC file at (None: its own); a HEIC is scaled as it is decoded
     to at most ``max_megapixels``, and refused if one of its tiles (all of it, if not a grid) is above
     ``largest_tile_megapixels``. ``bitmap``: the photo as an ImageBitmap too; ``preview_long_side``:
-    the long side of its small copy (0: none). ``on_thumbnail(ImageData)`` hears of a HEIC's own thumbnail as soon
-    as it is decoded, before the photo is.
+    the long side of its small copy (0: none). ``on_thumbnail(ImageData)`` hears of a HEIC's own
+    thumbnail as soon as it is decoded, before the photo is.
     """
     worker = js.Worker.new(dom.absolute_url(DECODE_WORKER_URL), dom.js_object({"type": "module"}))
     answered = asyncio.get_running_loop().create_future()

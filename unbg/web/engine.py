@@ -31,7 +31,7 @@ RUNTIME_URL = "assets/runtime.mjs"  # onnxruntime-web, configured and started by
 class Cutout:
     """What the editor starts from: the upright photo and the model's cut-out of it."""
 
-    original: object  # ImageBitmap; whoever takes the Cutout closes it
+    original: object  # ImageBitmap; whoever takes the Cutout closes it, or keeps it (the editor shows it)
     pixels: object  # ImageData: the cut-out, the model's alpha with its edge colours
     colour: object  # ImageData: the same colours, opaque (an editor's mask goes over them)
     width: int
