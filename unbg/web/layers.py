@@ -126,16 +126,20 @@ class PhotoLayers:
         colour, model_mask, mask = (dom.canvas(width, height) for _ in range(3))
         colour_context, model_context = dom.context_2d(colour), dom.context_2d(model_mask)
         pacer = Pacer()
+        # One picture at a time, each let go once its canvas holds it (48 MB at 12 MP): the peak is one less.
         for top, rows in bands(width, height):
-            # The cut-out's colours: the photo's, with the old background taken out of the soft edge.
-            colour_context.putImageData(image_rows(cutout.colour, top, rows), 0, top)
-            await pacer.pause()
             # The model's mask: its alpha, in white (independent of the photo).
             model_context.putImageData(image_rows(cutout.pixels, top, rows), 0, top)
             _whiten(model_context, top, width, rows)
             await pacer.pause()
-        dom.free(cutout.pixels.data, cutout.colour.data)  # the canvases hold them now: 96 MB at 12 MP go at once
-        cutout.pixels = cutout.colour = None
+        dom.free(cutout.pixels.data)
+        cutout.pixels = None
+        for top, rows in bands(width, height):
+            # The cut-out's colours: the photo's, with the old background taken out of the soft edge.
+            colour_context.putImageData(image_rows(cutout.colour, top, rows), 0, top)
+            await pacer.pause()
+        dom.free(cutout.colour.data)
+        cutout.colour = None
         mask_context = dom.context_2d(mask)
         for top, rows in bands(width, height):
             mask_context.drawImage(model_mask, 0, top, width, rows, 0, top, width, rows)
