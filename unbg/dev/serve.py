@@ -59,6 +59,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             self.send_body(json.dumps({"origins": self.server.embed_origins}).encode(), "application/json")
             return
         file = Path(self.translate_path(path))
+        if path in self.server.preludes:  # a test's script first, then the file (a worker's, which no test reaches)
+            self.send_body(self.server.preludes[path].encode() + file.read_bytes(), self.guess_type(str(file)))
+            return
         if (self.server.compress and "gzip" in self.headers.get("Accept-Encoding", "") and file.is_file() and compressible(file)
                 and not self.headers.get("If-Modified-Since")):  # a revalidation gets its 304 below
             self.send_body(self.server.gzipped(file), self.guess_type(str(file)), encoding="gzip",
@@ -92,6 +95,7 @@ class Server(http.server.ThreadingHTTPServer):
         super().__init__(*args, **kwargs)
         self.gates: dict[str, threading.Event] = {}  # path → answered once the event is set
         self.refused: set[str] = set()  # paths answered 503 (workers' requests too, which CDP cannot block)
+        self.preludes: dict[str, str] = {}  # path → JavaScript a test puts before the file's own
         self.requested: list[str] = []  # every path asked for, workers' requests too (tests read it)
         self._gzipped: dict[str, tuple[tuple, bytes]] = {}  # path → (its mtime and size, the gzip)
         self._lock = threading.Lock()
