@@ -19,8 +19,9 @@ function startWorker(backend) {
   const worker = new Worker(WORKER, { type: "module" });
   const pending = new Map();
   let nextCall = 1, stopped = null;
-  const stop = (reason) => {
+  const stop = (reason) => { // the next start() makes a fresh worker
     stopped ??= reason;
+    if (started[backend] === ready) delete started[backend];
     worker.terminate();
     for (const { reject } of pending.values()) reject(stopped);
     pending.clear();
@@ -39,7 +40,7 @@ function startWorker(backend) {
     else waiting?.reject(new Error(error));
   };
   worker.onerror = (event) => {
-    event.preventDefault(); // said through the job that was running, not as an uncaught error
+    event.preventDefault(); // said through the job that was running (if one was), not as an uncaught error
     stop(new Error(`onnxruntime stopped (${event.message})`));
   };
   const InferenceSession = {
@@ -59,15 +60,18 @@ function startWorker(backend) {
     InferenceSession,
     Tensor,
     heapBytes: 0, // onnxruntime's WebAssembly memory as of its last reply: it only grows
+    get stopped() { // its worker ended: stopped, or by itself (an error nothing in it caught)
+      return stopped !== null;
+    },
     stop() {
-      delete started[backend];
       stop(new Error("onnxruntime was stopped"));
     },
   };
-  return call("start", { backend }).then(() => runtime, (error) => {
+  const ready = call("start", { backend }).then(() => runtime, (error) => {
     stop(error); // a worker whose build did not load has nothing left to do
     throw error;
   });
+  return ready;
 }
 
 const started = {};

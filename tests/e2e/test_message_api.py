@@ -8,6 +8,7 @@ import numpy as np
 from PIL import Image
 
 from tests.drawings import subject_and_background, subject_jpeg
+from tests.e2e.inference_worker import CRASH_ON_MARKED_MESSAGE, MARK_NEXT_RUN
 from unbg.core.models import BEST_VIEWS
 from unbg.native.engine import NativeEngine, decode_image
 
@@ -186,6 +187,25 @@ def test_a_job_that_runs_out_of_memory_fails_and_a_fresh_worker_cuts_the_next(ap
     reply = app.post_cut(photo, model="fast", size=256)
     assert reply["type"] == "unbg:result", reply
     assert app.script("return window.unbgInferenceWorkers") == 1
+
+
+def test_a_job_whose_worker_crashes_fails_and_a_fresh_worker_cuts_the_next(app, server):
+    photo = subject_jpeg(320, 240)
+    server.preludes["/assets/inference-worker.mjs"] = CRASH_ON_MARKED_MESSAGE
+    try:
+        app.open()  # its onnxruntime worker starts with the prelude
+        assert app.post_cut(photo, model="fast", size=256)["type"] == "unbg:result"
+        app.script(MARK_NEXT_RUN, "crash")
+        failed = app.post_cut(photo, model="fast", size=256)
+        assert app.script("return window.unbgMarked") is True
+        assert (failed["type"], failed["code"]) == ("unbg:error", "inference"), failed
+        assert "a crash for a test" in failed["message"], failed["message"]
+        assert app.post_cut(photo, model="fast", size=256)["type"] == "unbg:result"
+        # A crash while no job runs: the next job finds a fresh worker, and works.
+        app.script("window.unbgInferenceWorker.postMessage({crash: true})")
+        assert app.post_cut(photo, model="fast", size=256)["type"] == "unbg:result"
+    finally:
+        server.preludes.clear()
 
 
 # What each decode worker sends back as a photo's final reply: whether it has the photo's bitmap and a small copy.

@@ -15,6 +15,7 @@ from PIL import Image
 
 from tests.drawings import subject_jpeg
 from tests.e2e.conftest import assert_clean, forget_logs
+from tests.e2e.inference_worker import LOSE_DEVICE_ON_MARKED_RUN, MARK_NEXT_RUN
 from unbg.dev.chromium import WEBGPU_FLAGS, Chromium
 from unbg.dev.page import AppPage
 
@@ -103,40 +104,13 @@ def test_without_an_adapter_the_page_runs_on_wasm_and_never_fetches_the_webgpu_b
     assert_clean(page, base_url)
 
 
-# Before onnxruntime's worker runs: a run message marked `loseDevice` first destroys the GPU device
-# onnxruntime made (as a driver reset or a GPU process crash would lose it).
-LOSE_DEVICE_ON_MARKED_RUN = """
-const unbgDevices = [];
-const unbgRequestDevice = GPUAdapter.prototype.requestDevice;
-GPUAdapter.prototype.requestDevice = async function (...args) {
-  const device = await unbgRequestDevice.apply(this, args);
-  unbgDevices.push(device);
-  return device;
-};
-self.addEventListener("message", ({ data }) => {
-  if (data.loseDevice) for (const device of unbgDevices) device.destroy();
-});
-"""
-MARK_NEXT_RUN = """
-const post = Worker.prototype.postMessage;
-window.unbgMarked = false;
-Worker.prototype.postMessage = function (message, ...rest) {
-  if (message?.op === "run" && !window.unbgMarked) {
-    window.unbgMarked = true;
-    message.loseDevice = true;
-  }
-  return post.call(this, message, ...rest);
-};
-"""
-
-
 def test_a_device_lost_before_a_run_gives_that_job_on_wasm_with_the_same_alpha(open_page, server):
     server.preludes["/assets/inference-worker.mjs"] = LOSE_DEVICE_ON_MARKED_RUN
     try:
         page = open_page("?backend=webgpu")
         on_gpu = mask(page.post_cut(PHOTO, output="mask", size=SIZE))
         assert page.page_data("backend") == "webgpu"
-        page.script(MARK_NEXT_RUN)
+        page.script(MARK_NEXT_RUN, "loseDevice")
         after_loss = mask(page.post_cut(PHOTO, output="mask", size=SIZE))
     finally:
         server.preludes.clear()

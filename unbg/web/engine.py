@@ -208,6 +208,8 @@ class BrowserEngine:
 
     async def _cut(self, image, options: CutOptions, progress: Progress, abort: AbortSignal):
         start = time.perf_counter()
+        if self._ort is not None and self._ort.stopped:  # its worker ended by itself while no job ran
+            self._restart(options.model)
         await self._release_others(options.model)  # before loading: two sessions at once would not fit a phone
         session_task = self._session(options.model)
         progress("decode", None)
