@@ -5,22 +5,12 @@
 //
 // {id, op, ...} → {id, value} or {id, error}; ops: start {backend}, create {model, options} →
 // session, run {session, feeds: {name: {type, data, dims}}, fetches} → {name: {type, data, dims}}
-// (the data moved, not copied, both ways), release {session}. Each reply also says the heap's size.
+// (the data moved, not copied, both ways), release {session}.
 const BUILDS = { wasm: "./vendor/ort/ort.wasm.min.mjs", webgpu: "./vendor/ort/ort.webgpu.min.mjs" };
 
 // The smallest model there is (Identity on one float): creating its session starts the runtime.
 const STARTER = Uint8Array.from(atob("CAg6OwoQCgF4EgF5IghJZGVudGl0eRIFc3RhcnRaDwoBeBIKCggIARIECgIIAWIPCgF5EgoKCAgBEgQKAggBQgQKABAS"),
                                 (c) => c.charCodeAt(0));
-
-// onnxruntime's WebAssembly memory (its heap), as it makes it: each reply says how far it has grown.
-const memories = [];
-WebAssembly.Memory = class extends WebAssembly.Memory {
-  constructor(descriptor) {
-    super(descriptor);
-    memories.push(this);
-  }
-};
-const heapBytes = () => Math.max(0, ...memories.map((memory) => memory.buffer.byteLength));
 
 let ort;
 const sessions = new Map();
@@ -55,8 +45,8 @@ const OPS = {
 self.onmessage = async ({ data: { id, op, ...args } }) => {
   try {
     const value = await OPS[op](args);
-    postMessage({ id, value, heap: heapBytes() }, op === "run" ? Object.values(value).map(({ data }) => data.buffer) : []);
+    postMessage({ id, value }, op === "run" ? Object.values(value).map(({ data }) => data.buffer) : []);
   } catch (error) {
-    postMessage({ id, error: String(error?.message ?? error), heap: heapBytes() });
+    postMessage({ id, error: String(error?.message ?? error) });
   }
 };

@@ -32,8 +32,7 @@ function startWorker(backend) {
     pending.set(id, { resolve, reject });
     worker.postMessage({ id, op, ...args }, transfer);
   });
-  worker.onmessage = ({ data: { id, value, error, heap } }) => {
-    runtime.heapBytes = heap;
+  worker.onmessage = ({ data: { id, value, error } }) => {
     const waiting = pending.get(id);
     pending.delete(id);
     if (error === undefined) waiting?.resolve(value);
@@ -59,7 +58,6 @@ function startWorker(backend) {
   const runtime = {
     InferenceSession,
     Tensor,
-    heapBytes: 0, // onnxruntime's WebAssembly memory as of its last reply: it only grows
     get stopped() { // its worker ended: stopped, or by itself (an error nothing in it caught)
       return stopped !== null;
     },

@@ -50,13 +50,12 @@ def bench_memory(page: AppPage, photo_12mp: tuple[str, bytes], workdir: Path, me
     label, data = photo_12mp
     memory.take()
     now = lambda: f"{renderer_rss() / 2**20:.0f} MB"
-    heap = lambda: f"onnxruntime's heap {page.inference_heap() / 2**20:.0f} MB"
     steps = [f"page ready {now()}"]
     page.drag_over_dropzone()  # the prewarm: download and session of the default model
     page.wait_for_model_ready(DEFAULT_MODEL, 300)
-    steps.append(f"with the {DEFAULT_MODEL} model's session {now()} ({heap()})")
+    steps.append(f"with the {DEFAULT_MODEL} model's session {now()}")
     page.post_cut(data, model=DEFAULT_MODEL, output="mask")
-    steps.append(f"after a first 12 MP cut {now()} ({heap()}: the model's activations at 1024², kept, as the heap never shrinks)")
+    steps.append(f"after a first 12 MP cut {now()} (onnxruntime's WebAssembly memory keeps its high-water mark)")
     reply, api_peak = page.post_cut_measured(data, memory, model=DEFAULT_MODEL)
     if reply["type"] != "unbg:result":
         raise SystemExit(f"browser failed on {label}: {reply}")

@@ -14,7 +14,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from ..core.models import DEFAULT_MODEL, MODEL_CACHE
 from .page_editor import EditorActions
-from .page_scripts import (BASE64_OF, BATCH_ROWS, DROP_FILES, DROP_PREVENTED, INFERENCE_HEAP, KEPT_PNG, LONG_TASKS,
+from .page_scripts import (BASE64_OF, BATCH_ROWS, DROP_FILES, DROP_PREVENTED, KEPT_PNG, LONG_TASKS,
                            PASTE_FILES, POST_CUT, STAGE_IMAGE, START_LONG_TASKS, START_UP)
 from .page_site import SiteActions
 
@@ -215,10 +215,6 @@ class AppPage(EditorActions, SiteActions):
 
     def long_tasks(self) -> list[float]:
         return self.script("return window.unbgLongTasks || []")
-
-    def inference_heap(self) -> int:
-        """Bytes of onnxruntime's WebAssembly memory (it never shrinks: its high-water mark)."""
-        return self.async_script(INFERENCE_HEAP)
 
     def forget_network(self) -> None:
         """From now on, count what the browser receives (bytes_received)."""

@@ -44,14 +44,6 @@ copy.getContext('2d').drawImage(canvas, 0, 0);
 copy.convertToBlob({type: 'image/png'}).then((blob) => blob.arrayBuffer()).then(base64Of).then(done);
 """
 
-# onnxruntime's heap (its WebAssembly memory) as of its worker's last reply: the page's runtime.mjs is this module.
-INFERENCE_HEAP = """
-const [done] = arguments;
-import(new URL('assets/runtime.mjs', document.baseURI).href)
-  .then((runtime) => runtime.start(document.documentElement.dataset.backend || 'wasm'))
-  .then((started) => done(started.heapBytes), () => done(0));
-"""
-
 FETCH_URL = """
 const [url, done] = arguments;
 fetch(url).then(r => r.arrayBuffer()).then(base64Of).then(done);
