@@ -26,14 +26,15 @@ function startWorker(backend) {
     for (const { reject } of pending.values()) reject(stopped);
     pending.clear();
   };
-  const call = (op, args, transfer = []) => new Promise((resolve, reject) => {
+  const call = (op, args, transfer = [], onStage = undefined) => new Promise((resolve, reject) => {
     if (stopped) return reject(stopped);
     const id = nextCall++;
-    pending.set(id, { resolve, reject });
+    pending.set(id, { resolve, reject, onStage });
     worker.postMessage({ id, op, ...args }, transfer);
   });
-  worker.onmessage = ({ data: { id, value, error } }) => {
+  worker.onmessage = ({ data: { id, value, error, stage } }) => {
     const waiting = pending.get(id);
+    if (stage !== undefined) return waiting?.onStage?.(stage); // the call goes on
     pending.delete(id);
     if (error === undefined) waiting?.resolve(value);
     else waiting?.reject(new Error(error));
@@ -48,8 +49,10 @@ function startWorker(backend) {
       const bytes = model instanceof ArrayBuffer ? new Uint8Array(model.slice(0)) : model.slice();
       const session = await call("create", { model: bytes, options }, [bytes.buffer]);
       return {
-        run(feeds, fetches) { // a Tensor is its type, data and dims: it moves as it is
-          return call("run", { session, feeds, fetches }, [...new Set(Object.values(feeds).map(({ data }) => data.buffer))]);
+        // A Tensor is its type, data and dims: it moves as it is. ``pictures`` and ``onStage``: see inference-worker.mjs.
+        run(feeds, fetches, pictures = {}, onStage = undefined) {
+          return call("run", { session, feeds, fetches, pictures }, [...new Set(Object.values(feeds).map(({ data }) => data.buffer))],
+                      onStage);
         },
         release: () => call("release", { session }),
       };

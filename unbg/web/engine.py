@@ -11,18 +11,18 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-import js
 from pyodide.ffi import JsException
 from pyscript import js_import
 
 from ..core.backend import WASM, BackendFallback
 from ..core.engine import AbortSignal, CutOptions, CutResult, Progress
 from ..core.errors import InferenceError, ModelLoadError
-from ..core.models import MODEL_SIZE, PREVIEW_SIZE, model_choice, model_url_path
+from ..core.models import PREVIEW_SIZE, model_choice, model_url_path
 from . import dom, model_cache
 from .context import NotSupported
 from .decode import Decoder
-from .result_files import png_of, thumbnail_url
+from .inference import run_pipeline
+from .result_files import mask_png, pictures_wanted, thumbnail_url
 
 RUNTIME_URL = "assets/runtime.mjs"  # onnxruntime-web, configured and started by the page
 
@@ -32,8 +32,8 @@ class Cutout:
     """What the editor starts from: the upright photo and the model's cut-out of it."""
 
     original: object  # ImageBitmap; whoever takes the Cutout closes it, or keeps it (the editor shows it)
-    pixels: object  # ImageData: the cut-out, the model's alpha with its edge colours
-    colour: object  # ImageData: the same colours, opaque (an editor's mask goes over them)
+    pixels: object  # ImageBitmap: the cut-out, the model's alpha with its edge colours
+    colour: object  # ImageBitmap: the same colours, opaque (an editor's mask goes over them)
     width: int
     height: int
     timings: dict = field(default_factory=dict)
@@ -233,6 +233,13 @@ class BrowserEngine:
             raise
         timings["decode_ms"] = _ms(time.perf_counter() - start)
         outputs = ["cutout", "colour"] if options.output == "editor" else [options.output]
+        encoding = {}  # when the worker began the PNG: the end of inference_ms, the start of encode_ms
+
+        def on_stage(stage: str) -> None:
+            encoding.setdefault("start", time.perf_counter())
+            progress(stage, None)
+
+        made = []
         try:
             if not session_task.done():
                 progress("model", None)
@@ -244,56 +251,37 @@ class BrowserEngine:
                 timings["preview_ms"] = _ms(time.perf_counter() - start)
                 abort.check()
             inference_start = time.perf_counter()
-            data = await self._infer(session, picture.pixels, picture.width, picture.height, outputs, options.size,
-                                     options.views)
-            timings["inference_ms"] = _ms(time.perf_counter() - inference_start)
+            made = await run_pipeline(self._ort, session, picture.pixels, picture.width, picture.height, outputs,
+                                      options.size, options.views, pictures_wanted(options.output, options.thumbnail),
+                                      on_stage)
+            timings["inference_ms"] = _ms(encoding.get("start", time.perf_counter()) - inference_start)
             abort.check()
         except BaseException:
             picture.close()
+            for output in made:
+                getattr(output, "bitmap", None) and output.bitmap.close()
             raise
         finally:
             dom.free(picture.pixels)  # moved to onnxruntime's worker already, unless no run began
-        # The cut-out's pixels (a mask is one byte a pixel: no picture of it).
-        pixels = dom.image_data(data[0], picture.width, picture.height) if options.output != "mask" else None
-        thumbnail = await thumbnail_url(pixels, options.thumbnail) if pixels is not None else None
         if options.output == "editor":
-            colour = dom.image_data(data[1], picture.width, picture.height)
+            cutout, colour = made
             timings["total_ms"] = _ms(time.perf_counter() - start)
-            return Cutout(picture.bitmap, pixels, colour, picture.width, picture.height, timings, thumbnail,
-                          picture.scaled_from, picture.notes)
+            return Cutout(picture.bitmap, cutout.bitmap, colour.bitmap, picture.width, picture.height, timings,
+                          thumbnail_url(cutout), picture.scaled_from, picture.notes)
         picture.close()  # a file is all that is sent or kept; only the editor needs the photo again
-        progress("encode", None)
-        encode_start = time.perf_counter()
-        png = await png_of(data[0], pixels, picture.width, picture.height)
-        dom.free(*data)  # the PNG is all that is kept
+        (output,) = made
+        if options.output == "mask":
+            on_stage("encode")
+            png, thumbnail = mask_png(output.data, picture.width, picture.height), None
+            dom.free(output.data)  # the PNG is all that is kept
+        else:
+            png, thumbnail = output.png, thumbnail_url(output)
         end = time.perf_counter()
-        timings["encode_ms"] = _ms(end - encode_start)
+        timings["encode_ms"] = _ms(end - encoding["start"])
         timings["total_ms"] = _ms(end - start)
         return CutResult(png, picture.width, picture.height, timings, thumbnail, picture.scaled_from, picture.notes)
 
     async def _preview(self, session, small):
         """A cut-out of the photo's small copy (an ImageData), with the model at PREVIEW_SIZE (1/16 of the work)."""
-        (data,) = await self._infer(session, small.data, small.width, small.height, ["cutout"], PREVIEW_SIZE)
-        return dom.image_data(data, small.width, small.height)
-
-    async def _infer(self, session, pixels, width: int, height: int, outputs: list[str], working_size: int = MODEL_SIZE,
-                     views: int = 1):
-        """Run the pipeline graph; ``outputs`` are its output names (``mask`` means ``alpha``)."""
-        ort = self._ort
-        # A view, not a copy: onnxruntime's worker takes the buffer, we no longer need it.
-        rgba = js.Uint8Array.new(pixels.buffer, pixels.byteOffset, pixels.length)
-        size = js.BigInt64Array.of(js.BigInt(working_size), js.BigInt(working_size))
-        feeds = {
-            "rgba": ort.Tensor.new("uint8", rgba, dom.js_array([height, width, 4])),
-            "size": ort.Tensor.new("int64", size, dom.js_array([2])),
-            "views": ort.Tensor.new("int64", js.BigInt64Array.of(js.BigInt(views)), dom.js_array([1])),
-        }
-        names = ["alpha" if output == "mask" else output for output in outputs]
-        try:
-            results = await session.run(dom.js_object(feeds), dom.js_array(names))
-        except JsException as error:
-            if "bad_alloc" in str(error):  # onnxruntime could not have the memory this photo needs
-                raise InferenceError("This device ran out of memory while cutting this photo out: close other tabs "
-                                     "or apps and try again.") from None
-            raise InferenceError(f"The model failed on this image ({error}).") from None
-        return [getattr(results, name).data for name in names]
+        (output,) = await run_pipeline(self._ort, session, small.data, small.width, small.height, ["cutout"], PREVIEW_SIZE)
+        return dom.image_data(output.data, small.width, small.height)

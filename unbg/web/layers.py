@@ -1,5 +1,5 @@
-"""The full-resolution canvases the editor works on: the photo (shown as its decoded bitmap), the
-mask and the cut-out.
+"""The full-resolution layers the editor works on: the photo and the model's cut-out and colours
+(bitmaps, as decoded and as onnxruntime's worker made them), the mask and the cut-out shown (canvases).
 
 Brush strokes change the mask; the cut-out is recomposed (colours × mask) only inside the
 rectangle a stroke touched, so painting stays fast on a 12 MP photo. Undo replays the kept
@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import time
 
-import js
 
 from ..core.brush import stroke_dabs
 from . import dom
@@ -34,31 +33,10 @@ class Pacer:
             self._since = time.perf_counter()
 
 
-def image_rows(image, top: int, rows: int):
-    """An ImageData of ``rows`` rows of ``image`` from ``top``, over the same bytes (a band to draw:
-    putImageData with a dirty rectangle works through the whole image each time, measured)."""
-    start = top * image.width * 4
-    band = js.Uint8ClampedArray.new(image.data.buffer, image.data.byteOffset + start, rows * image.width * 4)
-    return js.ImageData.new(band, image.width, rows)
-
-
 def bands(width: int, height: int):
     """(top, rows) of the horizontal bands of ~BAND_PIXELS that cover a width × height picture."""
     rows = max(1, BAND_PIXELS // max(width, 1))
     return [(top, min(rows, height - top)) for top in range(0, height, rows)]
-
-
-def _whiten(context, top: int, width: int, rows: int) -> None:
-    """Keep the alpha of these rows, make their colour white. Clipped to them: source-in clears
-    the whole canvas outside what it draws."""
-    context.save()
-    context.beginPath()
-    context.rect(0, top, width, rows)
-    context.clip()
-    context.globalCompositeOperation = "source-in"
-    context.fillStyle = "#fff"
-    context.fillRect(0, top, width, rows)
-    context.restore()
 
 
 def _compose(after, colour, mask, x: int, y: int, w: int, h: int) -> None:
@@ -86,9 +64,9 @@ class PhotoLayers:
         # The photo is shown as the bitmap it was decoded to, not drawn on a 2D canvas: no second full-size copy.
         self._photo = before_canvas.getContext("bitmaprenderer")
         self._after = after_canvas
-        self._model_mask = None  # OffscreenCanvas: the model's mask, what undo replays onto
-        self._mask = None  # OffscreenCanvas: white, with the current alpha
-        self._colour = None  # OffscreenCanvas: the cut-out's colours, opaque
+        self._model_mask = None  # ImageBitmap: the model's cut-out, whose alpha undo replays onto
+        self._mask = None  # OffscreenCanvas: the current alpha (its colours do not count)
+        self._colour = None  # ImageBitmap: the cut-out's colours, opaque
         self._sprites: dict[float, object] = {}
         self._applied: tuple = ()  # the strokes the mask shows now
         self.width = self.height = 0
@@ -107,52 +85,45 @@ class PhotoLayers:
 
     def _release(self) -> None:
         self._photo.transferFromImageBitmap(None)  # the photo's bitmap goes with it
-        for surface in (self._before, self._after, self._colour, self._mask, self._model_mask):
+        for surface in (self._before, self._after):
             surface.width = surface.height = 0
-        self._model_mask = self._mask = self._colour = None
+        self._close_layers()
         self._applied = ()
 
     async def show(self, cutout) -> None:
         """Start editing a new cut-out (a web.engine.Cutout); it is taken apart and let go.
 
-        In bands of BAND_PIXELS, with the browser free every PAUSE_MS: the full-size steps took
-        30-85 ms each at 12 MP, ~300 ms in one task (measured). The canvases become the layers'
-        only after the last pause: a state change meanwhile (a photo added, a progress) finds
-        nothing half made to release.
+        Its cut-out and colours come as bitmaps made in onnxruntime's worker: the model's mask is
+        the cut-out itself (only its alpha counts), and neither needs a canvas. The mask and the
+        shown cut-out are drawn in bands of BAND_PIXELS, with the browser free every PAUSE_MS (in
+        one task it was ~300 ms at 12 MP, measured). The canvases become the layers' only after the
+        last pause: a state change meanwhile (a photo added, a progress) finds nothing half made.
         """
         width, height = cutout.width, cutout.height
         for surface in (self._before, self._after):
             surface.width, surface.height = width, height
-        colour, model_mask, mask = (dom.canvas(width, height) for _ in range(3))
-        colour_context, model_context = dom.context_2d(colour), dom.context_2d(model_mask)
-        pacer = Pacer()
-        # One picture at a time, each let go once its canvas holds it (48 MB at 12 MP): the peak is one less.
-        for top, rows in bands(width, height):
-            # The model's mask: its alpha, in white (independent of the photo).
-            model_context.putImageData(image_rows(cutout.pixels, top, rows), 0, top)
-            _whiten(model_context, top, width, rows)
-            await pacer.pause()
-        dom.free(cutout.pixels.data)
-        cutout.pixels = None
-        for top, rows in bands(width, height):
-            # The cut-out's colours: the photo's, with the old background taken out of the soft edge.
-            colour_context.putImageData(image_rows(cutout.colour, top, rows), 0, top)
-            await pacer.pause()
-        dom.free(cutout.colour.data)
-        cutout.colour = None
+        colour, model_mask, mask = cutout.colour, cutout.pixels, dom.canvas(width, height)
+        cutout.colour = cutout.pixels = None
         mask_context = dom.context_2d(mask)
+        pacer = Pacer()
         for top, rows in bands(width, height):
             mask_context.drawImage(model_mask, 0, top, width, rows, 0, top, width, rows)
             await pacer.pause()
         for top, rows in bands(width, height):
             _compose(self._after, colour, mask, 0, top, width, rows)
             await pacer.pause()
-        for old in (self._colour, self._model_mask, self._mask):  # a cut shown over another one
-            if old is not None:
-                old.width = old.height = 0
+        self._close_layers()  # a cut shown over another one
         self._photo.transferFromImageBitmap(cutout.original)  # the canvas owns the bitmap now; the old one goes
         self.width, self.height = width, height
         self._colour, self._model_mask, self._mask, self._applied = colour, model_mask, mask, ()
+
+    def _close_layers(self) -> None:
+        for bitmap in (self._colour, self._model_mask):
+            if bitmap is not None:
+                bitmap.close()
+        if self._mask is not None:
+            self._mask.width = self._mask.height = 0
+        self._model_mask = self._mask = self._colour = None
 
     # -- painting ------------------------------------------------------------
     def _sprite(self, hardness: float):

@@ -1,4 +1,9 @@
-"""The files a finished cut becomes in the browser: its PNG, and the small picture the batch list shows."""
+"""The files a finished cut becomes in the browser: its PNG, and the small picture the batch list shows.
+
+The cut-out's own pictures are made in onnxruntime's worker (its ``pictures``, see
+inference-worker.mjs): on the page's thread a 12 MP putImageData or createImageBitmap is a
+100-300 ms task, measured. Only the mask, one byte a pixel, is encoded here.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +11,21 @@ from ..core.png import encode_png
 from . import dom
 
 
-async def thumbnail_url(pixels, long_side: int) -> str | None:
-    """A small PNG of the cut-out (an ImageData), as an object URL; None if ``long_side`` is 0."""
-    if not long_side:
-        return None
-    scale = min(1.0, long_side / max(pixels.width, pixels.height))
-    width, height = max(1, round(pixels.width * scale)), max(1, round(pixels.height * scale))
-    small = await dom.create_bitmap(pixels, resizeWidth=width, resizeHeight=height, resizeQuality="medium")
-    surface = dom.canvas(width, height)
-    dom.context_2d(surface).drawImage(small, 0, 0)
-    small.close()
-    return dom.object_url(await dom.canvas_blob(surface, "image/png"))
+def pictures_wanted(output: str, thumbnail: int) -> dict:
+    """What onnxruntime's worker makes of each RGBA output a cut for ``output`` asks for; ``thumbnail``
+    is the small picture's long side (0: none)."""
+    if output == "editor":  # the editor's layers start from bitmaps, never from pixels on the page
+        return {"cutout": {"bitmap": True, "thumbnail": thumbnail}, "colour": {"bitmap": True}}
+    if output == "cutout":
+        return {"cutout": {"png": True, "thumbnail": thumbnail}}
+    return {}
 
 
-async def png_of(data, pixels, width: int, height: int):
-    """A PNG Blob: of the cut-out's ``pixels`` (an ImageData), or without them of the mask ``data`` (one byte a pixel)."""
-    if pixels is None:
-        return dom.bytes_blob(encode_png(data.to_bytes(), width, height, 1), "image/png")
-    surface = dom.canvas(pixels.width, pixels.height)
-    dom.context_2d(surface).putImageData(pixels, 0, 0)
-    return await dom.canvas_blob(surface, "image/png")
+def thumbnail_url(made) -> str | None:
+    """An object URL of the small PNG the worker made of an output, if it made one."""
+    return None if made.thumbnail is None else dom.object_url(made.thumbnail)
+
+
+def mask_png(data, width: int, height: int):
+    """A PNG Blob of the mask ``data`` (one byte a pixel)."""
+    return dom.bytes_blob(encode_png(data.to_bytes(), width, height, 1), "image/png")
