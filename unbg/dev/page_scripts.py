@@ -59,8 +59,8 @@ async function base64Of(buffer) {
 
 LONG_TASKS = """
 window.unbgLongTasks = [];
-new PerformanceObserver(list => window.unbgLongTasks.push(...list.getEntries().map(e => e.duration)))
-  .observe({type: 'longtask'});
+window.unbgLongTaskObserver ??= new PerformanceObserver(list => window.unbgLongTasks.push(...list.getEntries().map(e => e.duration)));
+window.unbgLongTaskObserver.observe({type: 'longtask'});  // once: a second observer would count each task again
 """
 
 # Installed before any page script runs (CDP): every long task from the first byte on, [start, duration].
