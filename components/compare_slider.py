@@ -1,6 +1,6 @@
 """Before/after of the same photo: a split handle (pointer and keyboard), zoom and pan.
 
-Both sides sit in one frame under the same transform, so zoom and pan stay in sync; the
+Both sides are drawn at the store's one view (web.screens), so zoom and pan stay in sync; the
 split is a fraction of the frame's width, so it survives resizes.
 """
 
@@ -24,7 +24,6 @@ class CompareSlider:
         self._handle = dom.find("[data-testid=split-handle]", frame)
         self._before_layer = dom.find(".before-layer", frame)
         self._after_layer = dom.find(".after-layer", frame)
-        self._stages = [dom.find(".stage", self._before_layer), dom.find(".stage", self._after_layer)]
         self._dragging_split = None
         self._pointers: dict[int, tuple[float, float]] = {}  # pointers down on the frame, frame coords
         self._policy = PointerPolicy()  # a hand resting beside a pen, or a palm, neither pans nor zooms
@@ -60,9 +59,10 @@ class CompareSlider:
         if view is None:  # a new cut-out: measure the frame now, so the photo is fitted before it shows
             self._on_resize()
             return
-        transform = f"translate({view.tx}px, {view.ty}px) scale({view.scale})"
-        for stage in self._stages:
-            stage.style.transform = transform
+        result = state["result"]
+        # Where the photo is in the frame, in CSS pixels: what people's scripts and the tests aim at.
+        self._frame.dataset.photoRect = (f"{view.tx:.3f} {view.ty:.3f} {result['width'] * view.scale:.3f} "
+                                         f"{result['height'] * view.scale:.3f}")
         split = state["split"]
         self._frame.style.setProperty("--split", str(split))
         self._frame.dataset.zoom = f"{view.scale / self._fit_scale():.3f}"

@@ -3,7 +3,6 @@ a one-pointer pan, and soft brushes replayed by undo and redo. Real input events
 
 from __future__ import annotations
 
-import re
 
 import numpy as np
 import pytest
@@ -52,9 +51,8 @@ def erased_width(alpha: np.ndarray, x: float) -> int:
 
 
 def stage_translation(app) -> tuple[float, float]:
-    transform = app.script("return document.querySelector('.after-layer .stage').style.transform")
-    tx, ty = re.match(r"translate\(([-\d.]+)px, ([-\d.]+)px\)", transform).groups()
-    return float(tx), float(ty)
+    """Where the photo's top left corner is drawn in the frame (CSS pixels)."""
+    return app.photo_in_frame()[:2]
 
 
 def test_a_pen_paints_by_its_pressure_and_touch_under_it_is_ignored(edited):

@@ -39,16 +39,25 @@ class EditorActions:
         """Scroll the editor's frame into the middle of the window, as a person would before painting."""
         self.script("arguments[0].scrollIntoView({block: 'center'})", self.find("frame"))
 
-    def shown_photo(self) -> bytes:
-        """The compare slider's before side, the photo as the editor shows it, as a PNG."""
-        return base64.b64decode(self.async_script(CANVAS_PNG, self.find("original-image")))
+    def shown_screen(self, side: str = "before") -> bytes:
+        """A side of the compare slider as it is shown (the frame's size, in device pixels), as a PNG."""
+        return base64.b64decode(self.async_script(CANVAS_PNG, self.find("original-image" if side == "before" else "result-image")))
+
+    def photo_in_frame(self) -> tuple[float, float, float, float]:
+        """Where the photo is drawn in the editor's frame: left, top, width, height in CSS pixels."""
+        left, top, width, height = map(float, self.find("frame").get_attribute("data-photo-rect").split())
+        return left, top, width, height
 
     def canvas_rect(self) -> dict:
-        return self.script("return arguments[0].getBoundingClientRect().toJSON()", self.find("result-image"))
+        """The photo's rectangle on the screen (CSS pixels, as getBoundingClientRect gives it)."""
+        frame = self.script("return arguments[0].getBoundingClientRect().toJSON()", self.find("frame"))
+        left, top, width, height = self.photo_in_frame()
+        return {"left": frame["left"] + left, "top": frame["top"] + top, "width": width, "height": height}
 
     def photo_scale(self) -> float:
         """Screen pixels per photo pixel."""
-        return self.canvas_rect()["width"] / int(self.find("result-image").get_attribute("width"))
+        width = int(self.find("result-size").text.split(" × ")[0])
+        return self.photo_in_frame()[2] / width
 
     def to_screen(self, x: float, y: float) -> tuple[float, float]:
         rect = self.canvas_rect()

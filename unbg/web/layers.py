@@ -1,5 +1,6 @@
 """The full-resolution layers the editor works on: the photo and the model's cut-out and colours
-(bitmaps, as decoded and as onnxruntime's worker made them), the mask and the cut-out shown (canvases).
+(bitmaps, as decoded and as onnxruntime's worker made them), the mask and the cut-out (offscreen
+canvases). Screens shows them at the frame's size.
 
 Brush strokes change the mask; the cut-out is recomposed (colours × mask) only inside the
 rectangle a stroke touched, so painting stays fast on a 12 MP photo. Undo replays the kept
@@ -14,6 +15,7 @@ import time
 
 from ..core.brush import stroke_dabs
 from . import dom
+from .screens import Screens
 
 SPRITE_SIZE = 256  # one soft-dab image per hardness, scaled to each dab's size
 BAND_PIXELS = 1 << 18  # the full-size steps go a band of ~0.25 MP at a time (a 1200 × 800 photo has 4)
@@ -54,39 +56,40 @@ def _compose(after, colour, mask, x: int, y: int, w: int, h: int) -> None:
 
 
 class PhotoLayers:
-    """Owns the canvases; the brush paints through it, the exporter reads from it.
+    """Owns the full-size layers; the brush paints through it, the exporter reads from it, and
+    Screens shows them at the view.
 
     It follows the store's strokes, so undo, redo and reset show on the mask.
     """
 
     def __init__(self, store, before_canvas, after_canvas) -> None:
-        self._before = before_canvas
-        # The photo is shown as the bitmap it was decoded to, not drawn on a 2D canvas: no second full-size copy.
-        self._photo = before_canvas.getContext("bitmaprenderer")
-        self._after = after_canvas
+        self._screens = Screens(before_canvas, after_canvas)
+        self._photo = None  # ImageBitmap: the photo, as it was decoded
         self._model_mask = None  # ImageBitmap: the model's cut-out, whose alpha undo replays onto
         self._mask = None  # OffscreenCanvas: the current alpha (its colours do not count)
         self._colour = None  # ImageBitmap: the cut-out's colours, opaque
+        self._cutout = None  # OffscreenCanvas: colours × mask, what is shown and downloaded
         self._sprites: dict[float, object] = {}
         self._applied: tuple = ()  # the strokes the mask shows now
+        self._quick = False  # the cut-out's screen was drawn in haste since its last whole drawing
         self.width = self.height = 0
         self._unsubscribe = store.subscribe(self._on_state)
 
     @property
     def cutout(self):
         """The cut-out canvas as the person sees it (with the edits)."""
-        return self._after
+        return self._cutout
 
     def _on_state(self, state: dict) -> None:
         if state["result"] is None and self._mask is not None:
-            self._release()  # back to the list: the full-size canvases go, the item keeps its PNG
-        elif self._mask is not None and state["strokes"] != self._applied:
+            self._release()  # back to the list: the full-size layers go, the item keeps its PNG
+            return
+        if self._mask is not None and state["strokes"] != self._applied:
             self.replay(state["strokes"])
+        self._screens.follow(state)
 
     def _release(self) -> None:
-        self._photo.transferFromImageBitmap(None)  # the photo's bitmap goes with it
-        for surface in (self._before, self._after):
-            surface.width = surface.height = 0
+        self._screens.clear()
         self._close_layers()
         self._applied = ()
 
@@ -95,35 +98,36 @@ class PhotoLayers:
 
         Its cut-out and colours come as bitmaps made in onnxruntime's worker: the model's mask is
         the cut-out itself (only its alpha counts), and neither needs a canvas. The mask and the
-        shown cut-out are drawn in bands of BAND_PIXELS, with the browser free every PAUSE_MS (in
-        one task it was ~300 ms at 12 MP, measured). The canvases become the layers' only after the
-        last pause: a state change meanwhile (a photo added, a progress) finds nothing half made.
+        cut-out canvas are drawn in bands of BAND_PIXELS, with the browser free every PAUSE_MS (in
+        one task it was ~300 ms at 12 MP, measured). They become the layers' only after the last
+        pause: a state change meanwhile (a photo added, a progress) finds nothing half made.
         """
         width, height = cutout.width, cutout.height
-        for surface in (self._before, self._after):
-            surface.width, surface.height = width, height
-        colour, model_mask, mask = cutout.colour, cutout.pixels, dom.canvas(width, height)
+        colour, model_mask = cutout.colour, cutout.pixels
         cutout.colour = cutout.pixels = None
+        mask, composed = dom.canvas(width, height), dom.canvas(width, height)
         mask_context = dom.context_2d(mask)
         pacer = Pacer()
         for top, rows in bands(width, height):
             mask_context.drawImage(model_mask, 0, top, width, rows, 0, top, width, rows)
             await pacer.pause()
         for top, rows in bands(width, height):
-            _compose(self._after, colour, mask, 0, top, width, rows)
+            _compose(composed, colour, mask, 0, top, width, rows)
             await pacer.pause()
         self._close_layers()  # a cut shown over another one
-        self._photo.transferFromImageBitmap(cutout.original)  # the canvas owns the bitmap now; the old one goes
         self.width, self.height = width, height
-        self._colour, self._model_mask, self._mask, self._applied = colour, model_mask, mask, ()
+        self._photo, self._colour, self._model_mask = cutout.original, colour, model_mask
+        self._mask, self._cutout, self._applied = mask, composed, ()
+        self._screens.show(self._photo, composed)
 
     def _close_layers(self) -> None:
-        for bitmap in (self._colour, self._model_mask):
+        for bitmap in (self._photo, self._colour, self._model_mask):
             if bitmap is not None:
                 bitmap.close()
-        if self._mask is not None:
-            self._mask.width = self._mask.height = 0
-        self._model_mask = self._mask = self._colour = None
+        for surface in (self._mask, self._cutout):
+            if surface is not None:
+                surface.width = surface.height = 0
+        self._photo = self._model_mask = self._mask = self._colour = self._cutout = None
 
     # -- painting ------------------------------------------------------------
     def _sprite(self, hardness: float):
@@ -152,23 +156,33 @@ class PhotoLayers:
         context.globalCompositeOperation = "source-over"
 
     def paint(self, dabs, mode: str, hardness: float) -> None:
-        """Apply dabs to the mask and recompose the cut-out where they fell."""
+        """Apply dabs to the mask, recompose the cut-out where they fell and show it there (in haste
+        while zoomed out: see Screens.draw)."""
         if not dabs or self._mask is None:
             return
         self._draw_dabs(dabs, mode, hardness)
-        self._compose(min(x - r for x, y, r in dabs), min(y - r for x, y, r in dabs),
-                      max(x + r for x, y, r in dabs), max(y + r for x, y, r in dabs))
+        box = self._compose(min(x - r for x, y, r in dabs), min(y - r for x, y, r in dabs),
+                            max(x + r for x, y, r in dabs), max(y + r for x, y, r in dabs))
+        if box is not None:
+            quick = self._screens.zoomed_out
+            self._screens.draw(box, quick=quick)
+            self._quick = self._quick or quick
 
-    def _compose(self, left: float, top: float, right: float, bottom: float) -> None:
-        """Cut-out = colours × mask, inside the given rectangle only."""
+    def _compose(self, left: float, top: float, right: float, bottom: float):
+        """Cut-out = colours × mask, inside the given rectangle only; the rectangle, if not empty."""
         x0, y0 = max(int(left) - 1, 0), max(int(top) - 1, 0)
         x1, y1 = min(int(right) + 2, self.width), min(int(bottom) + 2, self.height)
-        if x1 > x0 and y1 > y0:
-            _compose(self._after, self._colour, self._mask, x0, y0, x1 - x0, y1 - y0)
+        if x1 <= x0 or y1 <= y0:
+            return None
+        _compose(self._cutout, self._colour, self._mask, x0, y0, x1 - x0, y1 - y0)
+        return x0, y0, x1, y1
 
     def live_stroke_done(self, stroke) -> None:
         """The brush painted ``stroke`` already: adding it to the history needs no replay."""
         self._applied = self._applied + (stroke,)
+        if self._quick:
+            self._quick = False
+            self._screens.draw()
 
     def replay(self, strokes: tuple) -> None:
         """The model's mask plus ``strokes``, from scratch (undo, redo, reset, a dropped stroke)."""
@@ -182,6 +196,8 @@ class PhotoLayers:
             self._draw_dabs(stroke_dabs(stroke), stroke.mode, stroke.hardness)
         self._applied = strokes
         self._compose(0, 0, self.width, self.height)
+        self._quick = False
+        self._screens.draw()
 
     def alpha_bytes(self) -> bytes:
         """The current alpha, one byte a pixel."""
