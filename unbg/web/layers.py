@@ -71,7 +71,7 @@ class PhotoLayers:
         self._cutout = None  # OffscreenCanvas: colours × mask, what is shown and downloaded
         self._sprites: dict[float, object] = {}
         self._applied: tuple = ()  # the strokes the mask shows now
-        self._quick = False  # the cut-out's screen was drawn in haste since its last whole drawing
+        self._partly_drawn = False  # the cut-out's screen had dabs drawn on it since it was last drawn whole
         self.width = self.height = 0
         self._unsubscribe = store.subscribe(self._on_state)
 
@@ -118,7 +118,7 @@ class PhotoLayers:
         self.width, self.height = width, height
         self._photo, self._colour, self._model_mask = cutout.original, colour, model_mask
         self._mask, self._cutout, self._applied = mask, composed, ()
-        self._screens.show(self._photo, composed)
+        self._screens.show(self._photo, composed, colour, mask)
 
     def _close_layers(self) -> None:
         for bitmap in (self._photo, self._colour, self._model_mask):
@@ -156,17 +156,15 @@ class PhotoLayers:
         context.globalCompositeOperation = "source-over"
 
     def paint(self, dabs, mode: str, hardness: float) -> None:
-        """Apply dabs to the mask, recompose the cut-out where they fell and show it there (in haste
-        while zoomed out: see Screens.draw)."""
+        """Apply dabs to the mask, recompose the cut-out where they fell and show it there."""
         if not dabs or self._mask is None:
             return
         self._draw_dabs(dabs, mode, hardness)
         box = self._compose(min(x - r for x, y, r in dabs), min(y - r for x, y, r in dabs),
                             max(x + r for x, y, r in dabs), max(y + r for x, y, r in dabs))
         if box is not None:
-            quick = self._screens.zoomed_out
-            self._screens.draw(box, quick=quick)
-            self._quick = self._quick or quick
+            self._screens.draw(box)
+            self._partly_drawn = True
 
     def _compose(self, left: float, top: float, right: float, bottom: float):
         """Cut-out = colours × mask, inside the given rectangle only; the rectangle, if not empty."""
@@ -180,8 +178,8 @@ class PhotoLayers:
     def live_stroke_done(self, stroke) -> None:
         """The brush painted ``stroke`` already: adding it to the history needs no replay."""
         self._applied = self._applied + (stroke,)
-        if self._quick:
-            self._quick = False
+        if self._partly_drawn:  # the dabs were drawn in haste (Screens.draw)
+            self._partly_drawn = False
             self._screens.draw()
 
     def replay(self, strokes: tuple) -> None:
@@ -196,7 +194,7 @@ class PhotoLayers:
             self._draw_dabs(stroke_dabs(stroke), stroke.mode, stroke.hardness)
         self._applied = strokes
         self._compose(0, 0, self.width, self.height)
-        self._quick = False
+        self._partly_drawn = False
         self._screens.draw()
 
     def alpha_bytes(self) -> bytes:

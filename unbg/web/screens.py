@@ -21,7 +21,7 @@ class Screens:
         self._before, self._after = before_canvas, after_canvas
         self._view = None  # core.viewport.View: photo pixel (x, y) at frame point (x * scale + tx, ...)
         self._frame = None  # (width, height) in CSS pixels
-        self._sources = None  # (photo ImageBitmap, cut-out canvas), both full size
+        self._sources = None  # (photo ImageBitmap, cut-out canvas, colours ImageBitmap, mask canvas), full size
 
     def follow(self, state: dict) -> None:
         """Draw again when the view or the frame's size changed."""
@@ -29,13 +29,8 @@ class Screens:
             self._view, self._frame = state["view"], state["frame_size"]
             self.draw()
 
-    @property
-    def zoomed_out(self) -> bool:
-        """Fewer screen pixels than photo pixels: a drawing that smooths well needs mipmaps."""
-        return self._view is not None and self._view.scale * (js.window.devicePixelRatio or 1) < 1
-
-    def show(self, photo, cutout) -> None:
-        self._sources = (photo, cutout)
+    def show(self, photo, cutout, colour, mask) -> None:
+        self._sources = (photo, cutout, colour, mask)
         self.draw()
 
     def clear(self) -> None:
@@ -43,10 +38,12 @@ class Screens:
         for screen in (self._before, self._after):
             screen.width = screen.height = 0
 
-    def draw(self, box: tuple[float, float, float, float] | None = None, quick: bool = False) -> None:
+    def draw(self, box: tuple[float, float, float, float] | None = None) -> None:
         """Draw both screens whole, or only the cut-out's inside ``box`` (x0, y0, x1, y1 in photo
-        pixels). ``quick``: without mipmaps, which a changed cut-out would rebuild whole (~11 ms at
-        12 MP) for each dab when zoomed out; the stroke's end draws it whole again."""
+        pixels, a brush's): that is composed again from the colours and the mask, not drawn from
+        the cut-out canvas, whose snapshot would make its next change copy all of it (~7 ms a dab
+        at 12 MP, measured), and without mipmaps when zoomed out (a changed mask would rebuild
+        them whole). The stroke's end draws the screen whole again."""
         view, frame = self._view, self._frame
         if self._sources is None or view is None or not frame or not frame[0] or not frame[1]:
             return
@@ -57,21 +54,27 @@ class Screens:
                 screen.width, screen.height = width, height
                 box = None  # a resized canvas is blank
         scale, tx, ty = view.scale * ratio, view.tx * ratio, view.ty * ratio
-        photo, cutout = self._sources
+        photo, cutout, colour, mask = self._sources
         if box is None:
-            targets, clip = ((self._before, photo), (self._after, cutout)), (0, 0, width, height)
-        else:
-            x0, y0 = math.floor(box[0] * scale + tx) - 1, math.floor(box[1] * scale + ty) - 1
-            x1, y1 = math.ceil(box[2] * scale + tx) + 1, math.ceil(box[3] * scale + ty) + 1
-            targets, clip = ((self._after, cutout),), (x0, y0, x1 - x0, y1 - y0)
-        for screen, source in targets:
-            context = dom.context_2d(screen)
-            context.save()
-            context.beginPath()
-            context.rect(*clip)
-            context.clip()
-            context.clearRect(*clip)
-            context.imageSmoothingQuality = "low" if quick else "medium"
-            context.setTransform(scale, 0, 0, scale, tx, ty)
-            context.drawImage(source, 0, 0)
-            context.restore()
+            for screen, source in ((self._before, photo), (self._after, cutout)):
+                context = dom.context_2d(screen)
+                context.clearRect(0, 0, width, height)
+                context.imageSmoothingQuality = "medium"
+                context.setTransform(scale, 0, 0, scale, tx, ty)
+                context.drawImage(source, 0, 0)
+                context.resetTransform()
+            return
+        x0, y0 = math.floor(box[0] * scale + tx) - 1, math.floor(box[1] * scale + ty) - 1
+        x1, y1 = math.ceil(box[2] * scale + tx) + 1, math.ceil(box[3] * scale + ty) + 1
+        context = dom.context_2d(self._after)
+        context.save()
+        context.beginPath()
+        context.rect(x0, y0, x1 - x0, y1 - y0)
+        context.clip()  # the composite modes below change nothing outside it
+        context.imageSmoothingQuality = "low" if scale < 1 else "medium"
+        context.setTransform(scale, 0, 0, scale, tx, ty)
+        context.globalCompositeOperation = "copy"
+        context.drawImage(colour, 0, 0)
+        context.globalCompositeOperation = "destination-in"
+        context.drawImage(mask, 0, 0)
+        context.restore()
