@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from contextlib import asynccontextmanager
 
 from ..core.naming import unique_names
 from ..core.zip_writer import Entry, zip_parts
@@ -16,7 +17,11 @@ class DecodedCutout:
     """A cut-out PNG drawn on a canvas, read as the exporter reads the editor's layers."""
 
     def __init__(self, surface, width: int, height: int) -> None:
-        self.cutout, self.width, self.height = surface, width, height
+        self._surface, self.width, self.height = surface, width, height
+
+    @asynccontextmanager
+    async def cutout(self):
+        yield self._surface
 
     @classmethod
     async def of(cls, png) -> "DecodedCutout":
@@ -27,10 +32,10 @@ class DecodedCutout:
         return cls(surface, surface.width, surface.height)
 
     def alpha_bytes(self) -> bytes:
-        return dom.context_2d(self.cutout).getImageData(0, 0, self.width, self.height).data.to_bytes()[3::4]
+        return dom.context_2d(self._surface).getImageData(0, 0, self.width, self.height).data.to_bytes()[3::4]
 
     def release(self) -> None:
-        self.cutout.width = self.cutout.height = 0  # its pixels go now, not whenever the GC runs
+        self._surface.width = self._surface.height = 0  # its pixels go now, not whenever the GC runs
 
 
 async def item_file(item, options: dict, layers=None):

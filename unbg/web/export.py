@@ -29,7 +29,9 @@ async def canvas_file(surface, mime: str, quality: float | None = None):
 
 
 async def export_file(layers, options: dict):
-    """The file for ``options`` (core.actions.export_options) with the edits: (Blob, file name)."""
+    """The file for ``options`` (core.actions.export_options) with the edits: (Blob, file name).
+    ``layers``: web.layers.PhotoLayers or web.batch_files.DecodedCutout (width, height,
+    alpha_bytes(), and cutout(): a context giving the cut-out's canvas)."""
     fmt = options["format"]
     width, height = layers.width, layers.height
     box = (0, 0, width, height)
@@ -40,14 +42,16 @@ async def export_file(layers, options: dict):
     x, y, w, h = box
     if fmt == "mask":
         blob = dom.bytes_blob(encode_png(crop_plane(alpha, width, box), w, h, 1), "image/png")
-    elif fmt != "jpeg" and box == (0, 0, width, height):  # the cut-out as it is
-        blob = await canvas_file(layers.cutout, MIME[fmt], QUALITY.get(fmt))
-    else:
-        surface = dom.canvas(w, h)
-        context = dom.context_2d(surface)
-        if fmt == "jpeg":  # JPEG has no alpha: put the subject on the chosen colour
-            context.fillStyle = options["background"]
-            context.fillRect(0, 0, w, h)
-        context.drawImage(layers.cutout, x, y, w, h, 0, 0, w, h)
-        blob = await dom.canvas_blob(surface, MIME[fmt], QUALITY.get(fmt))
+        return blob, output_name(options["name"], fmt)
+    async with layers.cutout() as cutout:
+        if fmt != "jpeg" and box == (0, 0, width, height):  # the cut-out as it is
+            blob = await canvas_file(cutout, MIME[fmt], QUALITY.get(fmt))
+        else:
+            surface = dom.canvas(w, h)
+            context = dom.context_2d(surface)
+            if fmt == "jpeg":  # JPEG has no alpha: put the subject on the chosen colour
+                context.fillStyle = options["background"]
+                context.fillRect(0, 0, w, h)
+            context.drawImage(cutout, x, y, w, h, 0, 0, w, h)
+            blob = await dom.canvas_blob(surface, MIME[fmt], QUALITY.get(fmt))
     return blob, output_name(options["name"], fmt)

@@ -1,17 +1,18 @@
 """The full-resolution layers the editor works on: the photo and the model's cut-out and colours
-(bitmaps, as decoded and as onnxruntime's worker made them), the mask and the cut-out (offscreen
-canvases). Screens shows them at the frame's size.
+(bitmaps, as decoded and as onnxruntime's worker made them) and the mask (an offscreen canvas).
+Screens shows them at the frame's size; the cut-out (colours × mask) is made in full only for a
+download.
 
-Brush strokes change the mask; the cut-out is recomposed (colours × mask) only inside the
-rectangle a stroke touched, so painting stays fast on a 12 MP photo. Undo replays the kept
-strokes on the model's mask instead of keeping a full-size copy per stroke.
+Brush strokes change the mask; the screen is drawn again only inside the rectangle a stroke
+touched, so painting stays fast on a 12 MP photo. Undo replays the kept strokes on the model's
+mask instead of keeping a full-size copy per stroke.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-
+from contextlib import asynccontextmanager
 
 from ..core.brush import stroke_dabs
 from . import dom
@@ -67,18 +68,28 @@ class PhotoLayers:
         self._photo = None  # ImageBitmap: the photo, as it was decoded
         self._model_mask = None  # ImageBitmap: the model's cut-out, whose alpha undo replays onto
         self._mask = None  # OffscreenCanvas: the current alpha (its colours do not count)
-        self._colour = None  # ImageBitmap: the cut-out's colours, opaque
-        self._cutout = None  # OffscreenCanvas: colours × mask, what is shown and downloaded
+        self._colour = None  # ImageBitmap: the cut-out's colours, opaque (the cut-out is colours × mask)
         self._sprites: dict[float, object] = {}
         self._applied: tuple = ()  # the strokes the mask shows now
         self._partly_drawn = False  # the cut-out's screen had dabs drawn on it since it was last drawn whole
         self.width = self.height = 0
         self._unsubscribe = store.subscribe(self._on_state)
 
-    @property
-    def cutout(self):
-        """The cut-out canvas as the person sees it (with the edits)."""
-        return self._cutout
+    @asynccontextmanager
+    async def cutout(self):
+        """The cut-out as the person sees it (with the edits), on a full-size canvas made for the
+        caller and let go after it: the editor keeps none (48 MB at 12 MP), Screens draws colours
+        × mask at the view."""
+        colour, mask, width, height = self._colour, self._mask, self.width, self.height
+        surface = dom.canvas(width, height)
+        try:
+            pacer = Pacer()
+            for top, rows in bands(width, height):
+                _compose(surface, colour, mask, 0, top, width, rows)
+                await pacer.pause()
+            yield surface
+        finally:
+            surface.width = surface.height = 0
 
     def _on_state(self, state: dict) -> None:
         if state["result"] is None and self._mask is not None:
@@ -97,37 +108,33 @@ class PhotoLayers:
         """Start editing a new cut-out (a web.engine.Cutout); it is taken apart and let go.
 
         Its cut-out and colours come as bitmaps made in onnxruntime's worker: the model's mask is
-        the cut-out itself (only its alpha counts), and neither needs a canvas. The mask and the
-        cut-out canvas are drawn in bands of BAND_PIXELS, with the browser free every PAUSE_MS (in
-        one task it was ~300 ms at 12 MP, measured). They become the layers' only after the last
-        pause: a state change meanwhile (a photo added, a progress) finds nothing half made.
+        the cut-out itself (only its alpha counts), and neither needs a canvas. The mask is drawn
+        in bands of BAND_PIXELS, with the browser free every PAUSE_MS (in one task it was ~300 ms
+        at 12 MP, measured). It becomes the layers' only after the last pause: a state change
+        meanwhile (a photo added, a progress) finds nothing half made.
         """
         width, height = cutout.width, cutout.height
         colour, model_mask = cutout.colour, cutout.pixels
         cutout.colour = cutout.pixels = None
-        mask, composed = dom.canvas(width, height), dom.canvas(width, height)
+        mask = dom.canvas(width, height)
         mask_context = dom.context_2d(mask)
         pacer = Pacer()
         for top, rows in bands(width, height):
             mask_context.drawImage(model_mask, 0, top, width, rows, 0, top, width, rows)
             await pacer.pause()
-        for top, rows in bands(width, height):
-            _compose(composed, colour, mask, 0, top, width, rows)
-            await pacer.pause()
         self._close_layers()  # a cut shown over another one
         self.width, self.height = width, height
         self._photo, self._colour, self._model_mask = cutout.original, colour, model_mask
-        self._mask, self._cutout, self._applied = mask, composed, ()
-        self._screens.show(self._photo, composed, colour, mask)
+        self._mask, self._applied = mask, ()
+        self._screens.show(self._photo, colour, mask)
 
     def _close_layers(self) -> None:
         for bitmap in (self._photo, self._colour, self._model_mask):
             if bitmap is not None:
                 bitmap.close()
-        for surface in (self._mask, self._cutout):
-            if surface is not None:
-                surface.width = surface.height = 0
-        self._photo = self._model_mask = self._mask = self._colour = self._cutout = None
+        if self._mask is not None:
+            self._mask.width = self._mask.height = 0
+        self._photo = self._model_mask = self._mask = self._colour = None
 
     # -- painting ------------------------------------------------------------
     def _sprite(self, hardness: float):
@@ -156,24 +163,17 @@ class PhotoLayers:
         context.globalCompositeOperation = "source-over"
 
     def paint(self, dabs, mode: str, hardness: float) -> None:
-        """Apply dabs to the mask, recompose the cut-out where they fell and show it there."""
+        """Apply dabs to the mask and show the cut-out again where they fell."""
         if not dabs or self._mask is None:
             return
         self._draw_dabs(dabs, mode, hardness)
-        box = self._compose(min(x - r for x, y, r in dabs), min(y - r for x, y, r in dabs),
-                            max(x + r for x, y, r in dabs), max(y + r for x, y, r in dabs))
-        if box is not None:
-            self._screens.draw(box)
+        x0 = max(min(x - r for x, y, r in dabs) - 1, 0)
+        y0 = max(min(y - r for x, y, r in dabs) - 1, 0)
+        x1 = min(max(x + r for x, y, r in dabs) + 1, self.width)
+        y1 = min(max(y + r for x, y, r in dabs) + 1, self.height)
+        if x1 > x0 and y1 > y0:
+            self._screens.draw((x0, y0, x1, y1))
             self._partly_drawn = True
-
-    def _compose(self, left: float, top: float, right: float, bottom: float):
-        """Cut-out = colours × mask, inside the given rectangle only; the rectangle, if not empty."""
-        x0, y0 = max(int(left) - 1, 0), max(int(top) - 1, 0)
-        x1, y1 = min(int(right) + 2, self.width), min(int(bottom) + 2, self.height)
-        if x1 <= x0 or y1 <= y0:
-            return None
-        _compose(self._cutout, self._colour, self._mask, x0, y0, x1 - x0, y1 - y0)
-        return x0, y0, x1, y1
 
     def live_stroke_done(self, stroke) -> None:
         """The brush painted ``stroke`` already: adding it to the history needs no replay."""
@@ -193,7 +193,6 @@ class PhotoLayers:
         for stroke in strokes:
             self._draw_dabs(stroke_dabs(stroke), stroke.mode, stroke.hardness)
         self._applied = strokes
-        self._compose(0, 0, self.width, self.height)
         self._partly_drawn = False
         self._screens.draw()
 

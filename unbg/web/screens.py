@@ -21,7 +21,7 @@ class Screens:
         self._before, self._after = before_canvas, after_canvas
         self._view = None  # core.viewport.View: photo pixel (x, y) at frame point (x * scale + tx, ...)
         self._frame = None  # (width, height) in CSS pixels
-        self._sources = None  # (photo ImageBitmap, cut-out canvas, colours ImageBitmap, mask canvas), full size
+        self._sources = None  # (photo ImageBitmap, colours ImageBitmap, mask canvas), full size
 
     def follow(self, state: dict) -> None:
         """Draw again when the view or the frame's size changed."""
@@ -29,8 +29,8 @@ class Screens:
             self._view, self._frame = state["view"], state["frame_size"]
             self.draw()
 
-    def show(self, photo, cutout, colour, mask) -> None:
-        self._sources = (photo, cutout, colour, mask)
+    def show(self, photo, colour, mask) -> None:
+        self._sources = (photo, colour, mask)
         self.draw()
 
     def clear(self) -> None:
@@ -40,10 +40,9 @@ class Screens:
 
     def draw(self, box: tuple[float, float, float, float] | None = None) -> None:
         """Draw both screens whole, or only the cut-out's inside ``box`` (x0, y0, x1, y1 in photo
-        pixels, a brush's): that is composed again from the colours and the mask, not drawn from
-        the cut-out canvas, whose snapshot would make its next change copy all of it (~7 ms a dab
-        at 12 MP, measured), and without mipmaps when zoomed out (a changed mask would rebuild
-        them whole). The stroke's end draws the screen whole again."""
+        pixels, a brush's). The cut-out is colours × mask drawn at the view; a box without mipmaps
+        when zoomed out (the changed mask would rebuild them whole, ~11 ms at 12 MP): the stroke's
+        end draws it whole again."""
         view, frame = self._view, self._frame
         if self._sources is None or view is None or not frame or not frame[0] or not frame[1]:
             return
@@ -54,24 +53,25 @@ class Screens:
                 screen.width, screen.height = width, height
                 box = None  # a resized canvas is blank
         scale, tx, ty = view.scale * ratio, view.tx * ratio, view.ty * ratio
-        photo, cutout, colour, mask = self._sources
+        photo, colour, mask = self._sources
         if box is None:
-            for screen, source in ((self._before, photo), (self._after, cutout)):
-                context = dom.context_2d(screen)
-                context.clearRect(0, 0, width, height)
-                context.imageSmoothingQuality = "medium"
-                context.setTransform(scale, 0, 0, scale, tx, ty)
-                context.drawImage(source, 0, 0)
-                context.resetTransform()
-            return
-        x0, y0 = math.floor(box[0] * scale + tx) - 1, math.floor(box[1] * scale + ty) - 1
-        x1, y1 = math.ceil(box[2] * scale + tx) + 1, math.ceil(box[3] * scale + ty) + 1
+            context = dom.context_2d(self._before)
+            context.clearRect(0, 0, width, height)
+            context.imageSmoothingQuality = "medium"
+            context.setTransform(scale, 0, 0, scale, tx, ty)
+            context.drawImage(photo, 0, 0)
+            context.resetTransform()
+            clip, quality = (0, 0, width, height), "medium"
+        else:
+            x0, y0 = math.floor(box[0] * scale + tx) - 1, math.floor(box[1] * scale + ty) - 1
+            x1, y1 = math.ceil(box[2] * scale + tx) + 1, math.ceil(box[3] * scale + ty) + 1
+            clip, quality = (x0, y0, x1 - x0, y1 - y0), "low" if scale < 1 else "medium"
         context = dom.context_2d(self._after)
         context.save()
         context.beginPath()
-        context.rect(x0, y0, x1 - x0, y1 - y0)
+        context.rect(*clip)
         context.clip()  # the composite modes below change nothing outside it
-        context.imageSmoothingQuality = "low" if scale < 1 else "medium"
+        context.imageSmoothingQuality = quality
         context.setTransform(scale, 0, 0, scale, tx, ty)
         context.globalCompositeOperation = "copy"
         context.drawImage(colour, 0, 0)
