@@ -11,6 +11,7 @@ import onnxruntime as ort
 import pytest
 
 from tests.drawings import draw_subject, subject_and_background
+from unbg.build.bands import SCRATCH_BUDGET, band_constants, scratch_by_node, split_node, splittable
 from unbg.build.pipeline import optimised_offline, pipeline_model
 from unbg.core.models import BEST_VIEWS, PREVIEW_SIZE
 from unbg.native.engine import find_model_dir
@@ -204,3 +205,38 @@ def test_the_fast_model_needs_no_optimisation_when_loaded():
     as_browser = _session(path, ort.GraphOptimizationLevel.ORT_DISABLE_ALL).run(["alpha"], feeds(rgba, PREVIEW_SIZE))
     as_native = _session(path, ort.GraphOptimizationLevel.ORT_ENABLE_ALL).run(["alpha"], feeds(rgba, PREVIEW_SIZE))
     assert np.array_equal(as_browser[0], as_native[0])
+
+
+@pytest.mark.parametrize("dilation", [1, 2])
+def test_an_integer_convolution_split_into_bands_of_rows_gives_the_same_result(dilation):
+    n = helper.make_node
+    rng = np.random.default_rng(dilation)
+    inits = [numpy_helper.from_array(np.array(v, t), name) for name, v, t in [
+        ("x_scale", 1 / 64, np.float32), ("x_zero", 128, np.uint8), ("w_scale", [0.01, 0.02, 0.03], np.float32),
+        ("w_zero", [0, 0, 0], np.int8), ("y_scale", 1 / 16, np.float32), ("y_zero", 100, np.uint8)]]
+    inits.append(numpy_helper.from_array(rng.integers(-127, 128, (3, 4, 3, 3)).astype(np.int8), "w"))
+    conv = n("QLinearConv", ["x", "x_scale", "x_zero", "w", "w_scale", "w_zero", "y_scale", "y_zero"], ["y"],
+             name="conv", kernel_shape=[3, 3], pads=[dilation] * 4, dilations=[dilation, dilation])
+    assert splittable(conv)
+
+    def session(nodes, extra=()):
+        graph = helper.make_graph(nodes, "conv", [helper.make_tensor_value_info("x", TensorProto.UINT8, [1, 4, "h", "w"])],
+                                  [helper.make_tensor_value_info("y", TensorProto.UINT8, [1, 3, "h", "w"])],
+                                  initializer=inits + list(extra))
+        return _session(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)], ir_version=8).SerializeToString(),
+                        ort.GraphOptimizationLevel.ORT_DISABLE_ALL)
+
+    whole = session([conv])
+    banded = session(split_node(conv, 3), band_constants())
+    for height in (12, 13, 40):  # each band at least as tall as the padding
+        x = rng.integers(0, 256, (1, 4, height, 9)).astype(np.uint8)
+        (expected,), (result,) = whole.run(None, {"x": x}), banded.run(None, {"x": x})
+        assert np.array_equal(result, expected), height
+
+
+def test_no_integer_convolution_of_the_fast_model_needs_more_scratch_than_the_budget():
+    # In WASM one 3×3 convolution at 512² took 400 MB of scratch, and WebAssembly memory never shrinks.
+    model = onnx.load(str(find_model_dir() / "fast.onnx"))
+    scratch = scratch_by_node(model)
+    split = [node.output[0] for node in model.graph.node if splittable(node)]
+    assert len(split) > 50 and max(scratch[name] for name in split) <= SCRATCH_BUDGET

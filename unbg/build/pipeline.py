@@ -18,6 +18,7 @@ from onnx import TensorProto, helper
 import numpy as np
 
 from ..core.models import ModelChoice
+from .bands import split_convolutions
 from .float32 import float32_compute
 from .foreground import foreground_nodes
 from .isnet import assemble_isnet, main_output_only, resolution_free
@@ -199,7 +200,7 @@ def build_pipeline(data_dir: Path, choice: ModelChoice, out: Path,
     # would double the download.
     optimised = choice.int8
     if optimised:
-        model = optimised_offline(model)
+        model = split_convolutions(optimised_offline(model))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
     tmp.write_bytes(model.SerializeToString())
