@@ -5,7 +5,8 @@
 //
 // {id, op, ...} → {id, value} or {id, error}; ops: start {backend}, create {model, options} →
 // session, run {session, feeds: {name: {type, data, dims}}, fetches, pictures} → {name: {type,
-// data, dims}} (the data moved, not copied, both ways), release {session}.
+// data, dims}} (the data moved, not copied, both ways), release {session}. Besides the graph's
+// outputs, ``fetches`` may name "cutout" and "colour", made here (COMPOSED).
 //
 // ``pictures`` {name: {bitmap, png, thumbnail}} makes an RGBA output into what the page shows or
 // keeps, here: an ImageBitmap, a PNG Blob, a small PNG of at most ``thumbnail`` px a side. On the
@@ -38,12 +39,17 @@ const OPS = {
   },
   async run({ session, feeds, fetches, pictures = {} }, id) {
     const tensors = Object.fromEntries(Object.entries(feeds).map(([name, { type, data, dims }]) => [name, new ort.Tensor(type, data, dims)]));
-    const results = await sessions.get(session).run(tensors, fetches);
+    const graphFetches = [...new Set(fetches.flatMap((name) => COMPOSED[name] ?? [name]))];
+    const results = await sessions.get(session).run(tensors, graphFetches);
     if (Object.values(pictures).some(({ png }) => png)) postMessage({ id, stage: "encode" });
     const value = {};
     for (const name of fetches) {
-      const { type, data, dims } = results[name];
-      value[name] = name in pictures ? await picture(data, dims, pictures[name]) : { type, data, dims };
+      const { type, data, dims } = name in COMPOSED ? compose(name, feeds.rgba, results) : results[name];
+      value[name] = name in pictures ? await picture(data, dims, pictures[name]) : { type, data: name in COMPOSED ? data.slice() : data, dims };
+    }
+    const sent = new Set(Object.values(value).map(({ data }) => data?.buffer));
+    for (const { data } of [feeds.rgba, ...Object.values(results)]) {
+      if (!sent.has(data.buffer)) data.buffer.transfer?.(0); // their bytes go now (48 MB at 12 MP), not whenever the GC runs
     }
     return value;
   },
@@ -53,15 +59,32 @@ const OPS = {
   },
 };
 
+// The cut-out and the editor's opaque colours are made here from the photo's own pixels: the graph
+// gives the alpha and the colours of the semi-transparent edge (unbg/build/pipeline.py), not two
+// more full-size pictures that onnxruntime's heap would keep (48 MB each at 12 MP). Both are the
+// photo's buffer changed in place (colour after the cut-out, whose pictures are made by then).
+const COMPOSED = { cutout: ["alpha", "edge_index", "edge_colour"], colour: ["edge_index", "edge_colour"] };
+
+function compose(name, { data: rgba, dims: [height, width] }, { alpha, edge_index: index, edge_colour: colour }) {
+  const opaque = name === "colour";
+  for (let i = 0, j = 3; j < rgba.length; i++, j += 4) rgba[j] = opaque ? 255 : alpha.data[i];
+  const at = index.data, rgb = colour.data;
+  for (let k = 0; k < at.length; k++) {
+    const j = at[k] * 4;
+    rgba[j] = rgb[3 * k];
+    rgba[j + 1] = rgb[3 * k + 1];
+    rgba[j + 2] = rgb[3 * k + 2];
+  }
+  return { type: "uint8", data: rgba, dims: [height, width, 4] };
+}
+
 async function picture(data, [height, width], { bitmap = false, png = false, thumbnail = 0 }) {
   const image = new ImageData(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), width, height);
-  const made = {
+  return {
     thumbnail: thumbnail ? await smallPng(image, thumbnail) : undefined,
     png: png ? await pngOf(width, height, (context) => context.putImageData(image, 0, 0)) : undefined,
     bitmap: bitmap ? await createImageBitmap(image) : undefined,
   };
-  data.buffer.transfer?.(0); // its bytes go now (48 MB at 12 MP), not whenever the GC runs
-  return made;
 }
 
 async function pngOf(width, height, draw) {

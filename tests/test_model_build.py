@@ -14,7 +14,7 @@ from tests.drawings import draw_subject, subject_and_background
 from unbg.build.bands import SCRATCH_BUDGET, band_constants, scratch_by_node, split_node, splittable
 from unbg.build.pipeline import optimised_offline, pipeline_model
 from unbg.core.models import BEST_VIEWS, PREVIEW_SIZE
-from unbg.native.engine import find_model_dir
+from unbg.native.engine import compose_cutout, find_model_dir
 
 
 def feeds(rgba: np.ndarray, size: int, views: int = 1) -> dict:
@@ -59,7 +59,7 @@ def test_inputs_are_rgba_of_any_size_and_the_working_size(quality):
     inputs = {i.name: (i.type, i.shape) for i in quality.get_inputs()}
     assert inputs == {"rgba": ("tensor(uint8)", ["height", "width", 4]), "size": ("tensor(int64)", [2]),
                       "views": ("tensor(int64)", [1])}
-    assert [o.name for o in quality.get_outputs()] == ["alpha", "cutout", "colour"]
+    assert [o.name for o in quality.get_outputs()] == ["alpha", "edge_index", "edge_colour"]
 
 
 def test_quality_model_previews_at_a_low_working_size(quality):
@@ -121,6 +121,10 @@ def test_best_edges_average_the_mask_of_the_photo_and_of_its_mirror():
     assert np.abs(two.astype(int) - one).max() > 100
 
 
+def _cutout(session, rgba: np.ndarray, size: int) -> np.ndarray:
+    return compose_cutout(rgba, *session.run(["alpha", "edge_index", "edge_colour"], feeds(rgba, size)))
+
+
 def test_edge_colours_lose_the_old_background():
     # A red subject with a feathered edge over green: the edge pixels mix the two. With the
     # stand-in model the mask is the red channel, so the alpha follows the true coverage.
@@ -131,7 +135,7 @@ def test_edge_colours_lose_the_old_background():
     photo = coverage * subject + (1 - coverage) * background
     rgba = np.concatenate([np.round(photo), np.full((size, size, 1), 255)], -1).astype(np.uint8)
     session = _session(pipeline_model(_red_channel_isnet(), pivot=0.5).SerializeToString())
-    cutout, colour = session.run(["cutout", "colour"], feeds(rgba, size))
+    cutout = _cutout(session, rgba, size)
 
     alpha = cutout[..., 3]
     edge = (alpha > 0) & (alpha < 255)
@@ -141,7 +145,18 @@ def test_edge_colours_lose_the_old_background():
     assert after < before / 3, (before, after)
     solid = alpha == 255
     assert np.array_equal(cutout[solid][:, :3], rgba[solid][:, :3])  # the opaque subject is untouched
-    assert np.array_equal(colour[..., :3], cutout[..., :3]) and (colour[..., 3] == 255).all()
+
+
+def test_the_graph_names_exactly_the_semi_transparent_pixels():
+    size = 96
+    ys, xs = np.mgrid[0:size, 0:size]
+    red = np.clip((30 - np.hypot(xs - 40, ys - 50)) / 12 + 0.5, 0, 1)
+    rgba = np.stack([np.round(red * 255), np.full_like(red, 90), np.full_like(red, 30), np.full_like(red, 255)], -1)
+    session = _session(pipeline_model(_red_channel_isnet(), pivot=0.5).SerializeToString())
+    alpha, index, colour = session.run(["alpha", "edge_index", "edge_colour"], feeds(rgba.astype(np.uint8), size))
+    partial = np.flatnonzero((alpha > 0) & (alpha < 255))
+    assert partial.size > 200 and np.array_equal(index, partial)  # y · W + x, in order
+    assert index.dtype == np.int32 and colour.shape == (partial.size, 3) and colour.dtype == np.uint8
 
 
 def test_nearly_opaque_edge_pixels_keep_their_own_detail():
@@ -157,7 +172,7 @@ def test_nearly_opaque_edge_pixels_keep_their_own_detail():
     photo = coverage * subject + (1 - coverage) * np.array([0, 60, 120])
     rgba = np.concatenate([np.round(photo), np.full((size, size, 1), 255)], -1).astype(np.uint8)
     session = _session(pipeline_model(_red_channel_isnet(), pivot=0.5).SerializeToString())
-    (cutout,) = session.run(["cutout"], feeds(rgba, size))
+    cutout = _cutout(session, rgba, size)
 
     alpha = cutout[..., 3].astype(float) / 255
     edge = (alpha > 0) & (alpha < 1)
@@ -227,7 +242,8 @@ def test_an_integer_convolution_split_into_bands_of_rows_gives_the_same_result(d
                         ort.GraphOptimizationLevel.ORT_DISABLE_ALL)
 
     whole = session([conv])
-    banded = session(split_node(conv, 3), band_constants())
+    nodes, weights = split_node(conv, 3, {init.name: init for init in inits})
+    banded = session(nodes, weights + band_constants())
     for height in (12, 13, 40):  # each band at least as tall as the padding
         x = rng.integers(0, 256, (1, 4, height, 9)).astype(np.uint8)
         (expected,), (result,) = whole.run(None, {"x": x}), banded.run(None, {"x": x})

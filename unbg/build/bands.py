@@ -53,8 +53,18 @@ def band_count(scratch: int) -> int:
     return min(MAX_BANDS, max(1, math.ceil(scratch / SCRATCH_BUDGET)))
 
 
-def split_node(node: onnx.NodeProto, bands: int) -> list[onnx.NodeProto]:
-    """``node`` as ``bands`` QLinearConvs over bands of output rows, concatenated along the height."""
+WEIGHT_INPUTS = (3, 4, 5, 8)  # QLinearConv's w, w_scale, w_zero_point, bias
+
+
+def split_node(node: onnx.NodeProto, bands: int, initializers: dict[str, onnx.TensorProto]
+               ) -> tuple[list[onnx.NodeProto], list[onnx.TensorProto]]:
+    """``node`` as ``bands`` QLinearConvs over bands of output rows, concatenated along the height,
+    and the copies of its weights the bands after the first use.
+
+    Each band has weights of its own: native onnxruntime's exact integer path
+    (session.x64quantprecision) rewrites each convolution's weights under a name made from theirs,
+    and fails on weights two nodes share. They are small where convolutions are split (≤ 150 kB).
+    """
     attrs = _attributes(node)
     top, left, bottom, right = attrs.get("pads", [0, 0, 0, 0])
     x, out = node.input[0], node.output[0]
@@ -72,7 +82,7 @@ def split_node(node: onnx.NodeProto, bands: int) -> list[onnx.NodeProto]:
         ]
         edges.append(f"{tag}_edge_{i}")
     edges.append(f"{PREFIX}band_end")
-    parts = []
+    parts, copies = [], []
     for i in range(bands):
         first, last = i == 0, i == bands - 1
         start, end = edges[i], edges[i + 1]
@@ -87,10 +97,17 @@ def split_node(node: onnx.NodeProto, bands: int) -> list[onnx.NodeProto]:
         pads = [top if first else 0, left, bottom if last else 0, right]
         band_attrs = {**attrs, "pads": pads}
         part = f"{tag}_{i}"
-        nodes.append(n("QLinearConv", [rows, *node.input[1:]], [part], name=f"{node.name}_band_{i}", **band_attrs))
+        inputs = [rows, *node.input[1:]]
+        for index in WEIGHT_INPUTS:
+            if i and index < len(inputs) and inputs[index] in initializers:
+                copy = onnx.TensorProto()
+                copy.CopyFrom(initializers[inputs[index]])
+                copy.name = inputs[index] = f"{inputs[index]}_band_{i}"
+                copies.append(copy)
+        nodes.append(n("QLinearConv", inputs, [part], name=f"{node.name}_band_{i}", **band_attrs))
         parts.append(part)
     nodes.append(n("Concat", parts, [out], axis=2, name=f"{node.name}_bands"))
-    return nodes
+    return nodes, copies
 
 
 def scratch_by_node(model: onnx.ModelProto) -> dict[str, int]:
@@ -122,20 +139,22 @@ def scratch_by_node(model: onnx.ModelProto) -> dict[str, int]:
 def split_convolutions(model: onnx.ModelProto) -> onnx.ModelProto:
     """``model`` with each splittable QLinearConv over SCRATCH_BUDGET split into bands of rows."""
     scratch = scratch_by_node(model)
-    nodes, counts = [], set()
+    initializers = {init.name: init for init in model.graph.initializer}
+    nodes, copies = [], []
     for node in model.graph.node:
         bands = band_count(scratch.get(node.output[0], 0)) if splittable(node) else 1
         if bands > 1:
-            nodes += split_node(node, bands)
-            counts.add(bands)
+            band_nodes, band_weights = split_node(node, bands, initializers)
+            nodes += band_nodes
+            copies += band_weights
         else:
             nodes.append(node)
-    if not counts:
+    if len(nodes) == len(model.graph.node):
         return model
     graph = model.graph
     del graph.node[:]
     graph.node.extend(nodes)
-    graph.initializer.extend(band_constants())
+    graph.initializer.extend(copies + band_constants())
     return model
 
 

@@ -18,7 +18,8 @@ FOREGROUND_SHRINK = 8
 
 
 def foreground_nodes() -> tuple[list[onnx.NodeProto], list[onnx.TensorProto]]:
-    """Estimate the subject's own colour F where the alpha is partial → ``unbg_rgb_out`` [H, W, 3].
+    """Estimate the subject's own colour F where the alpha is partial → ``edge_colour`` [N, 3] at
+    ``edge_index`` [N] (y · W + x); every other pixel keeps the photo's colour.
 
     A semi-transparent pixel of the photo is I = αF + (1 − α)B: it carries the old background B.
     Blur-fusion solves for F from blurred estimates F̄ and B̄ around it, twice (a wide pass, then
@@ -26,7 +27,6 @@ def foreground_nodes() -> tuple[list[onnx.NodeProto], list[onnx.TensorProto]]:
     pass's last step, F = F̄ + α(I − αF̄ − (1 − α)B̄), runs at full size on the pixels where
     0 < alpha < 255 only, with their own I and α. So F tends to I as α tends to 1: a nearly
     opaque pixel keeps its detail, and the edge has no seam where the alpha reaches 255.
-    Every other pixel keeps the photo's colour.
     """
     p = PREFIX
     n = helper.make_node
@@ -44,6 +44,7 @@ def foreground_nodes() -> tuple[list[onnx.NodeProto], list[onnx.TensorProto]]:
         const("u8_full", 255, np.uint8),
         const("fg_split", [1, 3, 3]),
         const("fg_split_fb", [3, 3]),
+        const("fg_x_axis", [1]),
     ]
     shrink, wide, narrow = FOREGROUND_SHRINK, FOREGROUND_WIDE, FOREGROUND_NARROW
 
@@ -119,11 +120,13 @@ def foreground_nodes() -> tuple[list[onnx.NodeProto], list[onnx.TensorProto]]:
         n("And", [p + "above_zero", p + "below_full"], [p + "partial"]),
         n("NonZero", [p + "partial"], [p + "partial_yx_t"]),
         n("Transpose", [p + "partial_yx_t"], [p + "partial_yx"], perm=[1, 0]),
-        n("GatherND", [p + "rgb", p + "partial_yx"], [p + "edge_rgb_u8"]),
+        n("GatherND", ["rgba", p + "partial_yx"], [p + "edge_rgba_u8"]),
+        n("Slice", [p + "edge_rgba_u8", p + "rgb_start", p + "rgb_end", p + "axis_last"], [p + "edge_rgb_u8"]),
         n("Cast", [p + "edge_rgb_u8"], [p + "edge_rgb_f"], to=TensorProto.FLOAT),
         n("Mul", [p + "edge_rgb_f", p + "fg_unit"], [p + "edge_I"]),
-        n("GatherND", [p + "alpha_hw1", p + "partial_yx"], [p + "edge_alpha_u8"]),
-        n("Cast", [p + "edge_alpha_u8"], [p + "edge_alpha_f"], to=TensorProto.FLOAT),
+        n("GatherND", ["alpha", p + "partial_yx"], [p + "edge_alpha_u8"]),
+        n("Unsqueeze", [p + "edge_alpha_u8", p + "axis_last"], [p + "edge_alpha_n1"]),
+        n("Cast", [p + "edge_alpha_n1"], [p + "edge_alpha_f"], to=TensorProto.FLOAT),
         n("Mul", [p + "edge_alpha_f", p + "fg_unit"], [p + "edge_A"]),
         # F̄ and B̄ there, interpolated like a half_pixel Resize: GridSample at ((x, y) + 0.5) / (W, H) · 2 − 1.
         n("Gather", [p + "partial_yx", p + "fg_xy"], [p + "partial_xy"], axis=1),
@@ -141,11 +144,15 @@ def foreground_nodes() -> tuple[list[onnx.NodeProto], list[onnx.TensorProto]]:
         n("Transpose", [p + "edge_means_t"], [p + "edge_means"], perm=[1, 0]),
         n("Split", [p + "edge_means", p + "fg_split_fb"], [p + "edge_f", p + "edge_b"], axis=1),
         *fuse(p + "edge_f", p + "edge_b", p + "edge_I", p + "edge_A", p + "edge_fg"),
-        # F to uint8, written over the photo's colours at the partial pixels.
+        # F to uint8, and where: y · W + x (the photo's pixel index; int32, which JavaScript reads as it is).
         n("Mul", [p + "edge_fg", p + "to_255"], [p + "edge_fg_255"]),
         n("Round", [p + "edge_fg_255"], [p + "edge_fg_rounded"]),
-        n("Cast", [p + "edge_fg_rounded"], [p + "edge_fg_u8"], to=TensorProto.UINT8),
-        n("ScatterND", [p + "rgb", p + "partial_yx", p + "edge_fg_u8"], [p + "rgb_out"]),
+        n("Cast", [p + "edge_fg_rounded"], ["edge_colour"], to=TensorProto.UINT8),
+        n("Gather", [p + "hw", p + "fg_x_axis"], [p + "fg_w"], axis=0),
+        n("Concat", [p + "fg_w", p + "one"], [p + "fg_row_step"], axis=0),
+        n("Mul", [p + "partial_yx", p + "fg_row_step"], [p + "edge_yw_x"]),
+        n("ReduceSum", [p + "edge_yw_x", p + "one"], [p + "edge_index_64"], keepdims=0),
+        n("Cast", [p + "edge_index_64"], ["edge_index"], to=TensorProto.INT32),
     ]
     inits.append(const("fg_two_f", 2.0, np.float32))
     return nodes, inits

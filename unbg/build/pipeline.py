@@ -1,9 +1,9 @@
 """Build the pipeline models from the ISNet weights of @imgly/background-removal-data.
 
 A pipeline model takes RGBA uint8 [H, W, 4] of any size and returns ``alpha``
-uint8 [H, W], ``cutout`` uint8 [H, W, 4] and ``colour`` (the cut-out's colours,
-opaque, for an editor): the whole path from pixels to mask lives in one graph,
-so the browser and native engines agree.
+uint8 [H, W] and the subject's own colours on its semi-transparent edge: the whole
+path from pixels to mask lives in one graph, so the browser and native engines agree.
+The cut-out is the photo with that alpha and those edge colours laid on it.
 """
 
 from __future__ import annotations
@@ -36,13 +36,16 @@ def _mirrored(x: str, out: str) -> list[onnx.NodeProto]:
     return [helper.make_node("Slice", [x, p + "minus_one", p + "before_first", p + "axis3", p + "minus_one"], [out])]
 
 
-def pipeline_model(isnet: onnx.ModelProto, pivot: float = PIVOT, foreground: bool = True) -> onnx.ModelProto:
-    """Wrap ISNet in pre- and post-processing: RGBA uint8 in; alpha, cut-out and colour out.
+def pipeline_model(isnet: onnx.ModelProto, pivot: float = PIVOT) -> onnx.ModelProto:
+    """Wrap ISNet in pre- and post-processing: RGBA uint8 in; the alpha and the edge's colours out.
 
     Inputs: ``rgba``; ``size``, the working size [h, w]; ``views``, 1, or 2 to also show ISNet the
     photo mirrored and average the two masks (better edges for twice the work).
-    ``pivot`` is the mask value that becomes alpha 0.5 (see GAIN and PIVOT); ``foreground`` estimates
-    the subject's colour on the semi-transparent edge (see foreground.py).
+    Outputs: ``alpha`` [H, W]; ``edge_index`` [N] int32, the semi-transparent pixels (y · W + x),
+    and ``edge_colour`` [N, 3], the subject's own colour estimated there (see foreground.py).
+    The cut-out is the photo with that alpha and those colours (compose_cutout): the graph makes
+    no full-size RGBA of its own, which onnxruntime's WASM heap would keep (48 MB each at 12 MP).
+    ``pivot`` is the mask value that becomes alpha 0.5 (see GAIN and PIVOT).
     """
     p = PREFIX
     n = helper.make_node
@@ -70,8 +73,7 @@ def pipeline_model(isnet: onnx.ModelProto, pivot: float = PIVOT, foreground: boo
         const("levels_offset", 255 * (0.5 - GAIN * pivot), np.float32),
         const("to_255", 255, np.float32),
         const("zero", 0, np.float32),
-        const("u8_opaque", 255, np.uint8),
-        const("alpha_channel_pads", [0, 0, 0, 0, 0, 1]),  # [H, W, 3] -> [H, W, 4]
+        const("one_f", 1.0, np.float32),
     ]
     pre = [
         # Shrink while still uint8 [1, H, W, 4]: a 12 MP photo never becomes float.
@@ -102,29 +104,16 @@ def pipeline_model(isnet: onnx.ModelProto, pivot: float = PIVOT, foreground: boo
         # Levels (and the scale to 0..255) at 1024², before the resize: both are linear, so they commute.
         n("Mul", [p + "mask", p + "levels_scale"], [p + "gained"]),
         n("Add", [p + "gained", p + "levels_offset"], [p + "levelled"]),
-    ]
-    post += [
         n("Resize", [p + "levelled", "", "", p + "full_size"], [p + "full_255"], mode="linear",
           coordinate_transformation_mode="half_pixel"),
-        n("Clip", [p + "full_255", p + "zero", p + "to_255"], [p + "clipped"]),
-        # Round first: Cast truncates, which would bias every pixel down by half a step.
-        n("Round", [p + "clipped"], [p + "rounded"]),
-        n("Cast", [p + "rounded"], [p + "alpha_4d"], to=TensorProto.UINT8),
+        # To uint8 in one step: QuantizeLinear rounds half to even and saturates, as Round then Clip
+        # then Cast would, with one full-size float (48 MB at 12 MP) instead of three.
+        n("QuantizeLinear", [p + "full_255", p + "one_f", p + "u8_zero"], [p + "alpha_4d"]),
         n("Squeeze", [p + "alpha_4d", p + "axes01"], ["alpha"]),
-        n("Slice", ["rgba", p + "rgb_start", p + "rgb_end", p + "axis_last"], [p + "rgb"]),
-        n("Unsqueeze", ["alpha", p + "axis_last"], [p + "alpha_hw1"]),
     ]
-    if foreground:
-        fg_nodes, fg_inits = foreground_nodes()
-        post += fg_nodes
-        inits += fg_inits
-    colour = p + ("rgb_out" if foreground else "rgb")
-    post += [
-        n("Concat", [colour, p + "alpha_hw1"], ["cutout"], axis=-1),
-        # The same colours, opaque: what an editor paints its own mask over. (Pad, not an Expand of
-        # 255: WebGPU's Expand of uint8 is an invalid shader.)
-        n("Pad", [colour, p + "alpha_channel_pads", p + "u8_opaque"], ["colour"], mode="constant"),
-    ]
+    fg_nodes, fg_inits = foreground_nodes()
+    post += fg_nodes
+    inits += fg_inits
     isnet = main_output_only(isnet)
     body, divisors = resolution_free(list(isnet.graph.node))
     inits += divisors
@@ -139,8 +128,8 @@ def pipeline_model(isnet: onnx.ModelProto, pivot: float = PIVOT, foreground: boo
         ],
         [
             helper.make_tensor_value_info("alpha", TensorProto.UINT8, ["height", "width"]),
-            helper.make_tensor_value_info("cutout", TensorProto.UINT8, ["height", "width", 4]),
-            helper.make_tensor_value_info("colour", TensorProto.UINT8, ["height", "width", 4]),
+            helper.make_tensor_value_info("edge_index", TensorProto.INT32, ["edge_pixels"]),
+            helper.make_tensor_value_info("edge_colour", TensorProto.UINT8, ["edge_pixels", 3]),
         ],
         initializer=inits + weights,
     )

@@ -150,21 +150,21 @@ class NativeEngine:
         except Exception as exc:
             raise ModelLoadError(f"The model file {path} could not be loaded: {_first_line(exc)}") from exc
 
-    def _run(self, output: str, rgba: np.ndarray) -> np.ndarray:
+    def _run(self, outputs: list[str], rgba: np.ndarray) -> list[np.ndarray]:
         if rgba.dtype != np.uint8 or rgba.ndim != 3 or rgba.shape[2] != 4:
             raise ValueError(f"expected RGBA uint8 [H, W, 4], got {rgba.dtype} {list(rgba.shape)}")
         session = self._get_session()
         try:
             size = np.array([self.size, self.size], np.int64)
             views = np.array([self.views], np.int64)
-            (result,) = session.run([output], {"rgba": np.ascontiguousarray(rgba), "size": size, "views": views})
+            return session.run(outputs, {"rgba": np.ascontiguousarray(rgba), "size": size, "views": views})
         except Exception as exc:
             raise InferenceError(f"The {self.choice.name} model failed on this image: {_first_line(exc)}") from exc
-        return result
 
     def alpha(self, rgba: np.ndarray) -> np.ndarray:
         """The subject's opacity, uint8 [H, W]: 255 is subject, 0 is background."""
-        return self._run("alpha", rgba)
+        (alpha,) = self._run(["alpha"], rgba)
+        return alpha
 
     def cutout(self, rgba: np.ndarray) -> np.ndarray:
         """The image with its background made transparent, uint8 [H, W, 4].
@@ -174,9 +174,18 @@ class NativeEngine:
         Fully transparent pixels are black, as in the browser's export: the old background
         must not hide under alpha 0 (privacy), and the PNG gets about half as large.
         """
-        cutout = self._run("cutout", rgba)
+        cutout = compose_cutout(rgba, *self._run(["alpha", "edge_index", "edge_colour"], rgba))
         cutout[cutout[..., 3] == 0] = 0
         return cutout
+
+
+def compose_cutout(rgba: np.ndarray, alpha: np.ndarray, edge_index: np.ndarray, edge_colour: np.ndarray) -> np.ndarray:
+    """The photo with the model's alpha, and on its semi-transparent edge the subject's own colours
+    (the pipeline's outputs; onnxruntime's worker does the same in the browser)."""
+    cutout = rgba.copy()
+    cutout[..., 3] = alpha
+    cutout.reshape(-1, 4)[edge_index, :3] = edge_colour
+    return cutout
 
 
 def _first_line(exc: Exception) -> str:
