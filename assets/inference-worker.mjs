@@ -34,7 +34,11 @@ const OPS = {
   },
   async create({ model, options }) {
     const id = nextSession++;
-    sessions.set(id, await ort.InferenceSession.create(model, options));
+    try {
+      sessions.set(id, await ort.InferenceSession.create(model, options));
+    } finally {
+      model.buffer.transfer?.(0); // onnxruntime has its own copy: these bytes go now, not whenever the GC runs
+    }
     return id;
   },
   async run({ session, feeds, fetches, pictures = {} }, id) {
