@@ -13,6 +13,7 @@ import pytest
 from tests.drawings import draw_subject, subject_and_background
 from unbg.build.bands import SCRATCH_BUDGET, band_constants, scratch_by_node, split_node, splittable
 from unbg.build.pipeline import optimised_offline, pipeline_model
+from unbg.build.transposes import transposes_before_dequantize
 from unbg.core.models import BEST_VIEWS, PREVIEW_SIZE
 from unbg.native.engine import compose_cutout, find_model_dir
 
@@ -222,30 +223,33 @@ def test_the_fast_model_needs_no_optimisation_when_loaded():
     assert np.array_equal(as_browser[0], as_native[0])
 
 
-@pytest.mark.parametrize("dilation", [1, 2])
-def test_an_integer_convolution_split_into_bands_of_rows_gives_the_same_result(dilation):
+@pytest.mark.parametrize("dilation, channels_last", [(1, False), (2, False), (1, True)])
+def test_an_integer_convolution_split_into_bands_of_rows_gives_the_same_result(dilation, channels_last):
     n = helper.make_node
     rng = np.random.default_rng(dilation)
     inits = [numpy_helper.from_array(np.array(v, t), name) for name, v, t in [
         ("x_scale", 1 / 64, np.float32), ("x_zero", 128, np.uint8), ("w_scale", [0.01, 0.02, 0.03], np.float32),
         ("w_zero", [0, 0, 0], np.int8), ("y_scale", 1 / 16, np.float32), ("y_zero", 100, np.uint8)]]
     inits.append(numpy_helper.from_array(rng.integers(-127, 128, (3, 4, 3, 3)).astype(np.int8), "w"))
+    layout = {"domain": "com.microsoft", "channels_last": 1} if channels_last else {}  # onnxruntime's NHWC form
     conv = n("QLinearConv", ["x", "x_scale", "x_zero", "w", "w_scale", "w_zero", "y_scale", "y_zero"], ["y"],
-             name="conv", kernel_shape=[3, 3], pads=[dilation] * 4, dilations=[dilation, dilation])
+             name="conv", kernel_shape=[3, 3], pads=[dilation] * 4, dilations=[dilation, dilation], **layout)
     assert splittable(conv)
+    shape = (lambda c: [1, "h", "w", c]) if channels_last else (lambda c: [1, c, "h", "w"])
 
     def session(nodes, extra=()):
-        graph = helper.make_graph(nodes, "conv", [helper.make_tensor_value_info("x", TensorProto.UINT8, [1, 4, "h", "w"])],
-                                  [helper.make_tensor_value_info("y", TensorProto.UINT8, [1, 3, "h", "w"])],
+        graph = helper.make_graph(nodes, "conv", [helper.make_tensor_value_info("x", TensorProto.UINT8, shape(4))],
+                                  [helper.make_tensor_value_info("y", TensorProto.UINT8, shape(3))],
                                   initializer=inits + list(extra))
-        return _session(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)], ir_version=8).SerializeToString(),
+        opsets = [helper.make_opsetid("", 18), helper.make_opsetid("com.microsoft", 1)]
+        return _session(helper.make_model(graph, opset_imports=opsets, ir_version=8).SerializeToString(),
                         ort.GraphOptimizationLevel.ORT_DISABLE_ALL)
 
     whole = session([conv])
     nodes, weights = split_node(conv, 3, {init.name: init for init in inits})
     banded = session(nodes, weights + band_constants())
     for height in (12, 13, 40):  # each band at least as tall as the padding
-        x = rng.integers(0, 256, (1, 4, height, 9)).astype(np.uint8)
+        x = rng.integers(0, 256, (1, height, 9, 4) if channels_last else (1, 4, height, 9)).astype(np.uint8)
         (expected,), (result,) = whole.run(None, {"x": x}), banded.run(None, {"x": x})
         assert np.array_equal(result, expected), height
 
@@ -256,3 +260,25 @@ def test_no_integer_convolution_of_the_fast_model_needs_more_scratch_than_the_bu
     scratch = scratch_by_node(model)
     split = [node.output[0] for node in model.graph.node if splittable(node)]
     assert len(split) > 50 and max(scratch[name] for name in split) <= SCRATCH_BUDGET
+
+
+def test_a_layout_transpose_after_a_dequantization_moves_bytes_and_gives_the_same_floats():
+    n = helper.make_node
+    inits = [numpy_helper.from_array(np.array(0.05, np.float32), "scale"), numpy_helper.from_array(np.array(7, np.uint8), "zero")]
+    graph = helper.make_graph([n("DequantizeLinear", ["x", "scale", "zero"], ["dq"]),
+                               n("Transpose", ["dq"], ["y"], perm=[0, 3, 1, 2])],
+                              "t", [helper.make_tensor_value_info("x", TensorProto.UINT8, [1, 5, 6, 3])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 3, 5, 6])], initializer=inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)], ir_version=8)
+    x = np.random.default_rng(0).integers(0, 256, (1, 5, 6, 3)).astype(np.uint8)
+    (expected,) = _session(model.SerializeToString()).run(None, {"x": x})
+    moved = transposes_before_dequantize(model)
+    assert [node.op_type for node in moved.graph.node] == ["Transpose", "DequantizeLinear"]
+    (result,) = _session(moved.SerializeToString()).run(None, {"x": x})
+    assert np.array_equal(result, expected)
+
+
+def test_no_transpose_of_the_fast_model_moves_floats_a_dequantization_made():
+    graph = onnx.load(str(find_model_dir() / "fast.onnx")).graph
+    producer = {out: node.op_type for node in graph.node for out in node.output}
+    assert not [node.name for node in graph.node if node.op_type == "Transpose" and producer.get(node.input[0]) == "DequantizeLinear"]

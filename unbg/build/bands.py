@@ -1,14 +1,16 @@
 """Integer convolutions split into bands of rows, so their scratch memory stays small.
 
 In WASM, onnxruntime's QLinearConv has no indirect (symmetric) kernel: it lays the whole input
-out as an im2col matrix plus an int32 GEMM output and two transposed copies. For ISNet's
+out as an im2col matrix plus an int32 GEMM output (and, for a channels-first node, two transposed
+copies). For ISNet's
 128 → 64 channel 3×3 convolution at 512² that is 400 MB for one node (288 MB of im2col), and
 WebAssembly memory never shrinks: the tab keeps its high-water mark. A convolution of a band of
 output rows needs only the input rows under it, so N bands need 1/N of the scratch each, and
 the result is the same to the bit (each output pixel is the same integer dot product).
 
 Only stride-1 convolutions whose padding keeps the height ("same" convolutions, all of ISNet's
-large ones) are split: their output row r reads input rows r - top .. r + bottom.
+large ones) are split: their output row r reads input rows r - top .. r + bottom. Channels-first
+(ONNX) and channels-last (com.microsoft, what onnxruntime's layout optimisation makes) alike.
 """
 
 from __future__ import annotations
@@ -26,13 +28,20 @@ MAX_BANDS = 8  # at the smallest working size (64) a 512²-level map is 32 rows:
 LARGEST_CONSTANT = 16  # band_constants(): 0 .. 16, for band numbers and paddings
 
 
-def wasm_scratch(in_channels: int, out_channels: int, kernel: int, in_pixels: int, out_pixels: int) -> int:
+def wasm_scratch(in_channels: int, out_channels: int, kernel: int, in_pixels: int, out_pixels: int,
+                 channels_last: bool) -> int:
     """QLinearConv's scratch bytes on WASM: im2col, int32 GEMM output, NCHW↔NHWC copies."""
-    return in_channels * kernel * out_pixels + 4 * out_channels * out_pixels + in_channels * in_pixels + out_channels * out_pixels
+    transposes = 0 if channels_last else in_channels * in_pixels + out_channels * out_pixels
+    return in_channels * kernel * out_pixels + 4 * out_channels * out_pixels + transposes
 
 
 def _attributes(node: onnx.NodeProto) -> dict:
     return {attribute.name: helper.get_attribute_value(attribute) for attribute in node.attribute}
+
+
+def height_axis(node: onnx.NodeProto) -> int:
+    """Where the rows are: N, C, H, W, or channels last N, H, W, C."""
+    return 1 if _attributes(node).get("channels_last") else 2
 
 
 def splittable(node: onnx.NodeProto) -> bool:
@@ -67,11 +76,11 @@ def split_node(node: onnx.NodeProto, bands: int, initializers: dict[str, onnx.Te
     """
     attrs = _attributes(node)
     top, left, bottom, right = attrs.get("pads", [0, 0, 0, 0])
-    x, out = node.input[0], node.output[0]
+    x, out, axis = node.input[0], node.output[0], height_axis(node)
     tag = f"{PREFIX}band_{out}"
     n = helper.make_node
     nodes = [
-        n("Shape", [x], [tag + "_shape"], start=2, end=3),  # the height, [1]
+        n("Shape", [x], [tag + "_shape"], start=axis, end=axis + 1),  # the height, [1]
     ]
     # Band i covers output rows [b_i, b_i+1), b_i = height · i / bands.
     edges = [f"{PREFIX}band_0"]
@@ -93,7 +102,7 @@ def split_node(node: onnx.NodeProto, bands: int, initializers: dict[str, onnx.Te
             nodes.append(n("Add", [end, f"{PREFIX}band_{bottom}"], [f"{tag}_{i}_end"]))
             end = f"{tag}_{i}_end"
         rows = f"{tag}_{i}_rows"
-        nodes.append(n("Slice", [x, start, end, f"{PREFIX}band_axis"], [rows]))
+        nodes.append(n("Slice", [x, start, end, f"{PREFIX}band_axis_{axis}"], [rows]))
         pads = [top if first else 0, left, bottom if last else 0, right]
         band_attrs = {**attrs, "pads": pads}
         part = f"{tag}_{i}"
@@ -104,9 +113,9 @@ def split_node(node: onnx.NodeProto, bands: int, initializers: dict[str, onnx.Te
                 copy.CopyFrom(initializers[inputs[index]])
                 copy.name = inputs[index] = f"{inputs[index]}_band_{i}"
                 copies.append(copy)
-        nodes.append(n("QLinearConv", inputs, [part], name=f"{node.name}_band_{i}", **band_attrs))
+        nodes.append(n("QLinearConv", inputs, [part], name=f"{node.name}_band_{i}", domain=node.domain, **band_attrs))
         parts.append(part)
-    nodes.append(n("Concat", parts, [out], axis=2, name=f"{node.name}_bands"))
+    nodes.append(n("Concat", parts, [out], axis=axis, name=f"{node.name}_bands"))
     return nodes, copies
 
 
@@ -130,9 +139,12 @@ def scratch_by_node(model: onnx.ModelProto) -> dict[str, int]:
     weights = {init.name: list(init.dims) for init in model.graph.initializer}
     scratch = {}
     for node in convs:
-        (_, channels, in_h, in_w), (_, out_channels, out_h, out_w) = shapes[node.input[0]], shapes[node.output[0]]
+        last = height_axis(node) == 1
+        in_shape, out_shape = shapes[node.input[0]], shapes[node.output[0]]
+        channels, out_channels = (in_shape[3], out_shape[3]) if last else (in_shape[1], out_shape[1])
+        in_pixels, out_pixels = math.prod(in_shape) // channels, math.prod(out_shape) // out_channels
         kernel = math.prod(weights[node.input[3]][2:])
-        scratch[node.output[0]] = wasm_scratch(channels, out_channels, kernel, in_h * in_w, out_h * out_w)
+        scratch[node.output[0]] = wasm_scratch(channels, out_channels, kernel, in_pixels, out_pixels, last)
     return scratch
 
 
@@ -154,11 +166,12 @@ def split_convolutions(model: onnx.ModelProto) -> onnx.ModelProto:
     graph = model.graph
     del graph.node[:]
     graph.node.extend(nodes)
-    graph.initializer.extend(copies + band_constants())
+    used = {name for node in nodes for name in node.input}
+    graph.initializer.extend(copies + [constant for constant in band_constants() if constant.name in used])
     return model
 
 
 def band_constants() -> list[onnx.TensorProto]:
     """The constants split_node's nodes read: small integers (band numbers, paddings), the axis, the end."""
     return [const(f"band_{value}", [value]) for value in range(0, LARGEST_CONSTANT + 1)] + [
-        const("band_axis", [2]), const("band_end", [2**62])]
+        const("band_axis_1", [1]), const("band_axis_2", [2]), const("band_end", [2**62])]

@@ -23,6 +23,7 @@ from .float32 import float32_compute
 from .foreground import foreground_nodes
 from .isnet import assemble_isnet, main_output_only, resolution_free
 from .nodes import PREFIX, const
+from .transposes import transposes_before_dequantize
 
 OPSET = 18  # Resize with antialias needs 18; ISNet itself is opset 15 and unchanged by it
 # Levels on ISNet's mask m: alpha = (m - pivot) * GAIN + 0.5, clipped to 0..1. Measured with
@@ -154,16 +155,19 @@ def optimised_offline(model: onnx.ModelProto) -> onnx.ModelProto:
     1371 nodes become 578.
     The browser then creates the session with optimisation off (fast: 0.47-0.61 s instead of
     0.70-1.00 s on a returning visit), and native onnxruntime gives the same alpha bit for bit.
-    The "all" level is not used: its layouts are specific to x86.
+    The layout level runs too, less its NCHWc blocks (their width is this CPU's vector width):
+    integer convolutions become channels-last (com.microsoft QLinearConv), with no transposes
+    around each one; in WASM the int8 model runs 8-9 % faster (1 MP: 3.80 → 3.50 s, Node, 2 threads).
     """
     import onnxruntime as ort  # build-time only; the native engine imports it anyway
 
     with tempfile.TemporaryDirectory() as tmp:
         options = ort.SessionOptions()
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.optimized_model_filepath = str(Path(tmp) / "optimised.onnx")
         options.log_severity_level = 3
-        ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
+        ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"],
+                             disabled_optimizers=["NchwcTransformer"])
         return onnx.load(options.optimized_model_filepath)
 
 
@@ -189,7 +193,7 @@ def build_pipeline(data_dir: Path, choice: ModelChoice, out: Path,
     # would double the download.
     optimised = choice.int8
     if optimised:
-        model = split_convolutions(optimised_offline(model))
+        model = split_convolutions(transposes_before_dequantize(optimised_offline(model)))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
     tmp.write_bytes(model.SerializeToString())

@@ -25,7 +25,7 @@ VENDOR = ROOT / "assets" / "vendor"
 MODEL_DATA = NODE / "@imgly" / "background-removal-data" / "dist"
 CACHE = ROOT / ".cache"  # downloads the build needs once (the calibration photos' wheel)
 
-MODEL_BUILDER = ("pipeline", "isnet", "foreground", "float32", "nodes", "quantize", "bands")  # a change to these rebuilds the models
+MODEL_BUILDER = ("pipeline", "isnet", "foreground", "float32", "nodes", "quantize", "bands", "transposes")  # a change to these rebuilds the models
 # What the page loads, by vendor folder: (package folder, files).
 RUNTIME = {
     "pyscript": ("@pyscript/core/dist", ["*.js", "*.css"]),
