@@ -16,6 +16,7 @@ class FakeEngine:
         self.started: list[str] = []
         self.finished: list[str] = []
         self.prewarmed: list[str] = []
+        self.idled: list[list[str]] = []  # what had finished each time the queue had nothing left
         self.running = self.most_at_once = 0
         self.offline = False
         self._gate = asyncio.Event()
@@ -26,6 +27,9 @@ class FakeEngine:
 
     def prewarm(self, model: str) -> None:
         self.prewarmed.append(model)
+
+    def idle(self) -> None:
+        self.idled.append(list(self.finished))
 
     async def is_cached(self, model: str) -> bool:
         return True

@@ -129,3 +129,18 @@ def test_options_name_what_is_wrong():
             assert repr(next(iter(bad.values()))) in str(error)
         else:
             raise AssertionError(f"{bad} was accepted")
+
+
+def test_the_engine_hears_the_queue_is_idle_once_a_run_of_jobs_is_over():
+    async def scenario():
+        engine = FakeEngine()
+        queue = JobQueue(engine)
+        jobs = [queue.submit(name, CutOptions(), source="page", name=name) for name in ("a", "bad", "b")]
+        await asyncio.gather(*(job.outcome() for job in jobs))
+        await settle()
+        assert engine.idled == [["a", "bad", "b"]]  # not between jobs, nor after the failed one
+        await queue.submit("c", CutOptions(), source="api", name="c").outcome()
+        await settle()
+        assert engine.idled == [["a", "bad", "b"], ["a", "bad", "b", "c"]]
+
+    run(scenario())

@@ -23,6 +23,20 @@ self.addEventListener("message", ({ data }) => {
 });
 """
 
+# Which onnxruntime worker each run message goes to, by the order the page first messaged them:
+# window.unbgRunWorkers, e.g. [0, 0, 1]; window.unbgWorkersMessaged, how many it messaged.
+RECORD_RUN_WORKERS = """
+const post = Worker.prototype.postMessage;
+const workers = [];
+window.unbgRunWorkers = [];
+Worker.prototype.postMessage = function (message, ...rest) {
+  if (message?.op && !workers.includes(this)) workers.push(this);
+  if (message?.op === "run") window.unbgRunWorkers.push(workers.indexOf(this));
+  window.unbgWorkersMessaged = workers.length;
+  return post.call(this, message, ...rest);
+};
+"""
+
 # The next run message the page sends onnxruntime's worker gets arguments[0] set (window.unbgMarked
 # then); window.unbgInferenceWorker is the worker the page last sent one of its messages.
 MARK_NEXT_RUN = """

@@ -87,3 +87,6 @@ class Engine(Protocol):
 
     async def cut(self, image: Any, options: CutOptions, progress: Progress, abort: AbortSignal) -> Any:
         """A CutResult, or for ``output="editor"`` the engine's pixels for the editor."""
+
+    def idle(self) -> None:
+        """No job is waiting: the engine may give back what its runs left behind."""

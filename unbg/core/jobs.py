@@ -105,6 +105,7 @@ class JobQueue:
                 await self._run(self._waiting.pop(0))
         finally:
             self._draining = False
+        self._engine.idle()  # once a run of jobs is over, never between two of them
 
     async def _run(self, job: Job) -> None:
         self._running = job

@@ -216,6 +216,9 @@ class NativePort:
     async def is_cached(self, model: str) -> bool:
         return self._engine(model, 1).model_path.is_file()
 
+    def idle(self) -> None:
+        """Native memory is given back as it is freed: nothing to do."""
+
     async def cut(self, image: bytes, options, progress, abort):
         if options.output == "editor":
             raise ValueError("the native engine writes files: ask for 'cutout' or 'mask'")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass, field
 from typing import Callable
 
 from pyodide.ffi import JsException
@@ -22,24 +21,10 @@ from . import dom, model_cache
 from .context import NotSupported
 from .decode import Decoder
 from .inference import run_pipeline
-from .result_files import mask_png, pictures_wanted, thumbnail_url
+from .result_files import Cutout, mask_png, pictures_wanted, thumbnail_url
 
 RUNTIME_URL = "assets/runtime.mjs"  # onnxruntime-web, configured and started by the page
-
-
-@dataclass
-class Cutout:
-    """What the editor starts from: the upright photo and the model's cut-out of it."""
-
-    original: object  # ImageBitmap; whoever takes the Cutout closes it, or keeps it (the editor shows it)
-    pixels: object  # ImageBitmap: the cut-out, the model's alpha with its edge colours
-    colour: object  # ImageBitmap: the same colours, opaque (an editor's mask goes over them)
-    width: int
-    height: int
-    timings: dict = field(default_factory=dict)
-    thumbnail: str | None = None  # a URL of a small picture of the cut-out, if one was asked for
-    scaled_from: tuple[int, int] | None = None  # the photo's own size, if it was cut scaled down
-    notes: tuple[str, ...] = ()  # what the person should know of how the photo was read (scaled down, animated)
+RENEW_AFTER_S = 3.0  # how long the queue is idle before onnxruntime's worker is renewed (see idle)
 
 
 def _ms(seconds: float) -> int:
@@ -69,6 +54,8 @@ class BrowserEngine:
         self._backends = BackendFallback(backend)
         self._decoder = Decoder()
         self._sessions: dict[str, asyncio.Task] = {}
+        self._cutting = 0  # cuts under way
+        self._ran = None  # the model whose runs left onnxruntime's worker at its high-water mark, if any
         self.on_model_progress: Callable[[float | None], None] = lambda fraction: None
         # (model, {"read_ms", "session_ms"}, backend): bytes from the cache or network, then the session.
         self.on_model_ready: Callable[[str, dict, str], None] = lambda model, load_ms, backend: None
@@ -99,7 +86,9 @@ class BrowserEngine:
         task.add_done_callback(lambda done: done.cancelled() or done.exception())  # reported when a model loads
 
     def prewarm(self, model: str) -> None:
-        self._session(model)
+        task = self._session(model)
+        # Unawaited here: a failed load is said by the job that needs the model (it loads it again).
+        task.add_done_callback(lambda done: done.cancelled() or done.exception())
 
     def _session(self, model: str) -> asyncio.Task:
         task = self._sessions.get(model)
@@ -177,6 +166,7 @@ class BrowserEngine:
     # -- the port: one cut ---------------------------------------------------
     async def cut(self, image, options: CutOptions, progress: Progress, abort: AbortSignal):
         """A CutResult (a PNG Blob), or for ``output="editor"`` a Cutout with the editor's pixels."""
+        self._cutting += 1
         try:
             return await self._cut(image, options, progress, abort)
         except InferenceError:
@@ -184,11 +174,33 @@ class BrowserEngine:
                 self._restart(options.model)
                 raise
             return await self._cut(image, options, progress, abort)  # again, on WASM
+        finally:
+            self._cutting -= 1
+
+    def idle(self) -> None:
+        """No job is waiting. onnxruntime's WebAssembly memory stays at its high-water mark for as
+        long as its worker lives: once no job has come for RENEW_AFTER_S, a fresh worker with a
+        fresh session of the last model gives it back (a page at rest after a 12 MP cut: ~710 →
+        ~550 MB, measured). Not at once: a host sending photo after photo, each when the last is
+        back, would pay a session (~0.5 s) per photo, and for a while hold both workers' memory.
+        Only for a saved model on WASM: it loads again from the cache; on a GPU the session is
+        costly to make, and its memory is elsewhere."""
+        model, self._ran = self._ran, None
+        if model is not None:
+            asyncio.ensure_future(self._renew(model))
+
+    async def _renew(self, model: str) -> None:
+        await asyncio.sleep(RENEW_AFTER_S)
+        if self._backends.for_model(model) != WASM or not await self.is_cached(model):
+            return
+        if self._cutting == 0 and self._ran is None:  # no job started meanwhile
+            self._restart(model)
 
     def _restart(self, model: str) -> None:
         """After a run failed on WASM: onnxruntime's worker may have taken all the memory it can have,
         and would keep it. It ends, and ``model`` is loaded again in a fresh one for the next job."""
         self._sessions.clear()  # they lived in that worker
+        self._ran = None  # the fresh one has run nothing
         if self._ort is not None:
             self._ort.stop()
         self._ort = self._starting = None
@@ -251,6 +263,7 @@ class BrowserEngine:
                 timings["preview_ms"] = _ms(time.perf_counter() - start)
                 abort.check()
             inference_start = time.perf_counter()
+            self._ran = options.model
             made = await run_pipeline(self._ort, session, picture.pixels, picture.width, picture.height, outputs,
                                       options.size, options.views, pictures_wanted(options.output, options.thumbnail),
                                       on_stage)

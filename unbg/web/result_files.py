@@ -1,4 +1,5 @@
-"""The files a finished cut becomes in the browser: its PNG, and the small picture the batch list shows.
+"""What a finished cut becomes in the browser: the editor's pictures, its PNG, and the small
+picture the batch list shows.
 
 The cut-out's own pictures are made in onnxruntime's worker (its ``pictures``, see
 inference-worker.mjs): on the page's thread a 12 MP putImageData or createImageBitmap is a
@@ -7,8 +8,25 @@ inference-worker.mjs): on the page's thread a 12 MP putImageData or createImageB
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from ..core.png import encode_png
 from . import dom
+
+
+@dataclass
+class Cutout:
+    """What the editor starts from: the upright photo and the model's cut-out of it."""
+
+    original: object  # ImageBitmap; whoever takes the Cutout closes it, or keeps it (the editor shows it)
+    pixels: object  # ImageBitmap: the cut-out, the model's alpha with its edge colours
+    colour: object  # ImageBitmap: the same colours, opaque (an editor's mask goes over them)
+    width: int
+    height: int
+    timings: dict = field(default_factory=dict)
+    thumbnail: str | None = None  # a URL of a small picture of the cut-out, if one was asked for
+    scaled_from: tuple[int, int] | None = None  # the photo's own size, if it was cut scaled down
+    notes: tuple[str, ...] = ()  # what the person should know of how the photo was read (scaled down, animated)
 
 
 def pictures_wanted(output: str, thumbnail: int) -> dict:
