@@ -39,7 +39,7 @@ MODELS = {
     # ISNet medium in int8: half the download of its float16 original and about twice as fast in
     # the browser, with edges as good (on ../shared/eval: MAE 0.0500 vs 0.0533, boundary F 0.833
     # vs 0.828, edge colour 0.0458 vs 0.0465). The default.
-    "fast": ModelChoice("fast", "medium", "fast.onnx", "Fast (ISNet int8, 45 MB)", int8=True),
+    "fast": ModelChoice("fast", "medium", "fast.onnx", "Fast (ISNet int8, 47 MB)", int8=True),
     # The float16 original, for photos unlike the ones the int8 model was calibrated on; the one a GPU runs.
     "quality": ModelChoice("quality", "medium", "quality.onnx", "Full precision (ISNet, 88 MB)", gpu=True),
 }
